@@ -60,6 +60,7 @@ func chainIDOf(source any) (string, bool) {
 // nodeSrc is the resolved value of every node object: the node and, when it
 // came from a Read, the pages of its nested relation fields by RelQuery.Key.
 type nodeSrc struct {
-	node graph.Node
-	rels map[string]*graph.Page
+	node   graph.Node
+	rels   map[string]*graph.Page
+	prefix string // key prefix of rels (see relKey)
 }

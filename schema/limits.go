@@ -1,0 +1,314 @@
+package schema
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/graphql-go/graphql/language/ast"
+
+	"chainkg/graph"
+)
+
+// Prescan is a lexical pass over a document before it reaches graphql-go's
+// parser (which overflows the stack on about a megabyte of nested
+// brackets): it counts tokens and bracket nesting, skipping strings, block
+// strings and comments, and refuses more than maxTokens tokens or brackets
+// nested deeper than maxNesting. It never recurses and reads the text once.
+func Prescan(text string, maxTokens, maxNesting int) error {
+	tokens, depth := 0, 0
+	inToken := false
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch {
+		case c == '#':
+			for i < len(text) && text[i] != '\n' && text[i] != '\r' {
+				i++
+			}
+			inToken = false
+			continue
+		case c == '"':
+			tokens++
+			inToken = false
+			if strings.HasPrefix(text[i:], `"""`) {
+				end := strings.Index(text[i+3:], `"""`)
+				for end >= 0 && end > 0 && text[i+3+end-1] == '\\' {
+					next := strings.Index(text[i+3+end+1:], `"""`)
+					if next < 0 {
+						end = -1
+						break
+					}
+					end += next + 1
+				}
+				if end < 0 {
+					i = len(text)
+				} else {
+					i += 3 + end + 2
+				}
+			} else {
+				i++
+				for i < len(text) && text[i] != '"' && text[i] != '\n' {
+					if text[i] == '\\' {
+						i++
+					}
+					i++
+				}
+			}
+		case c == '{' || c == '[' || c == '(':
+			tokens++
+			inToken = false
+			depth++
+			if depth > maxNesting {
+				return graph.Errorf(graph.CodeLimit, "the document nests brackets deeper than %d", maxNesting)
+			}
+		case c == '}' || c == ']' || c == ')':
+			tokens++
+			inToken = false
+			if depth > 0 {
+				depth--
+			}
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ',' || c == 0xEF || c == 0xBB || c == 0xBF:
+			inToken = false
+		case isNameByte(c) || c == '-' || c == '.':
+			if !inToken {
+				tokens++
+				inToken = true
+			}
+		default: // punctuators ! $ & : = @ | and anything the parser will reject
+			tokens++
+			inToken = false
+		}
+		if tokens > maxTokens {
+			return graph.Errorf(graph.CodeLimit, "the document has more than %d tokens", maxTokens)
+		}
+	}
+	return nil
+}
+
+func isNameByte(c byte) bool {
+	return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+}
+
+// checkShape enforces the alias, field-count and depth limits on a parsed
+// document without fragment cycles (checked before), before the spec rules
+// (whose overlap check is quadratic in repeated fields).
+func checkShape(doc *ast.Document, l Limits) error {
+	frags := map[string]*ast.FragmentDefinition{}
+	aliases := 0
+	for _, d := range doc.Definitions {
+		if f, ok := d.(*ast.FragmentDefinition); ok && f.Name != nil {
+			frags[f.Name.Value] = f
+		}
+	}
+	s := &shape{frags: frags, fields: map[string]int{}, depth: map[string]int{}, busy: map[string]bool{}}
+	total := 0
+	for _, d := range doc.Definitions {
+		switch x := d.(type) {
+		case *ast.OperationDefinition:
+			aliases += countAliases(x.SelectionSet)
+			total = satAdd(total, s.count(x.SelectionSet))
+			if dp := s.maxDepth(x.SelectionSet); dp > l.MaxDepth {
+				return graph.Errorf(graph.CodeLimit, "the query is %d levels deep; the limit is %d", dp, l.MaxDepth)
+			}
+		case *ast.FragmentDefinition:
+			aliases += countAliases(x.SelectionSet)
+		}
+	}
+	if aliases > l.MaxAliases {
+		return graph.Errorf(graph.CodeLimit, "the document has %d aliases; the limit is %d", aliases, l.MaxAliases)
+	}
+	if total > l.MaxFields {
+		return graph.Errorf(graph.CodeLimit, "the query selects %d fields (fragments expanded); the limit is %d", total, l.MaxFields)
+	}
+	return nil
+}
+
+const saturate = 1 << 30
+
+func satAdd(a, b int) int {
+	if a+b > saturate {
+		return saturate
+	}
+	return a + b
+}
+
+func satMul(a, b int) int {
+	if a != 0 && b > saturate/a {
+		return saturate
+	}
+	return a * b
+}
+
+func countAliases(set *ast.SelectionSet) int {
+	if set == nil {
+		return 0
+	}
+	n := 0
+	for _, sel := range set.Selections {
+		switch s := sel.(type) {
+		case *ast.Field:
+			if s.Alias != nil && s.Alias.Value != "" {
+				n++
+			}
+			n += countAliases(s.SelectionSet)
+		case *ast.InlineFragment:
+			n += countAliases(s.SelectionSet)
+		}
+	}
+	return n
+}
+
+// shape memoises per-fragment field counts and depths. busy guards against
+// cycles even though the cycle rule ran first.
+type shape struct {
+	frags  map[string]*ast.FragmentDefinition
+	fields map[string]int
+	depth  map[string]int
+	busy   map[string]bool
+}
+
+func (s *shape) count(set *ast.SelectionSet) int {
+	if set == nil {
+		return 0
+	}
+	n := 0
+	for _, sel := range set.Selections {
+		switch x := sel.(type) {
+		case *ast.Field:
+			n = satAdd(n, 1+s.count(x.SelectionSet))
+		case *ast.InlineFragment:
+			n = satAdd(n, s.count(x.SelectionSet))
+		case *ast.FragmentSpread:
+			name := x.Name.Value
+			if v, ok := s.fields[name]; ok {
+				n = satAdd(n, v)
+				continue
+			}
+			f, ok := s.frags[name]
+			if !ok || s.busy[name] {
+				continue
+			}
+			s.busy[name] = true
+			v := s.count(f.SelectionSet)
+			s.busy[name] = false
+			s.fields[name] = v
+			n = satAdd(n, v)
+		}
+	}
+	return n
+}
+
+// maxDepth is the field depth of a selection set; introspection subtrees
+// (__schema, __type) do not count: GraphiQL's introspection query is deep
+// and cheap.
+func (s *shape) maxDepth(set *ast.SelectionSet) int {
+	if set == nil {
+		return 0
+	}
+	m := 0
+	for _, sel := range set.Selections {
+		d := 0
+		switch x := sel.(type) {
+		case *ast.Field:
+			if strings.HasPrefix(x.Name.Value, "__") {
+				d = 1
+				break
+			}
+			d = 1 + s.maxDepth(x.SelectionSet)
+		case *ast.InlineFragment:
+			d = s.maxDepth(x.SelectionSet)
+		case *ast.FragmentSpread:
+			name := x.Name.Value
+			if v, ok := s.depth[name]; ok {
+				d = v
+				break
+			}
+			f, ok := s.frags[name]
+			if !ok || s.busy[name] {
+				break
+			}
+			s.busy[name] = true
+			d = s.maxDepth(f.SelectionSet)
+			s.busy[name] = false
+			s.depth[name] = d
+		}
+		if d > m {
+			m = d
+		}
+	}
+	return m
+}
+
+// listFields are the fields whose page size multiplies the cost: every
+// connection (root lists and relations) and the list root fields.
+var listFields = func() map[string]int {
+	m := map[string]int{"search": DefaultFirst, "neighborhood": DefaultNeighborhood, "paths": DefaultPaths}
+	for _, k := range graph.Kinds {
+		m[k.Plural] = DefaultFirst
+	}
+	for _, r := range graph.Rels {
+		m[r.OutField] = DefaultFirst
+		m[r.InField] = DefaultFirst
+	}
+	return m
+}()
+
+// cost estimates the nodes an operation may return: each list field
+// multiplies by its page size (first or limit; a variable counts with its
+// value, or the maximum when it has none), summed over all paths.
+func cost(doc *ast.Document, op *ast.OperationDefinition, vars map[string]any) int {
+	frags := map[string]*ast.FragmentDefinition{}
+	for _, d := range doc.Definitions {
+		if f, ok := d.(*ast.FragmentDefinition); ok && f.Name != nil {
+			frags[f.Name.Value] = f
+		}
+	}
+	var walk func(set *ast.SelectionSet, mult int, seen map[string]bool) int
+	walk = func(set *ast.SelectionSet, mult int, seen map[string]bool) int {
+		if set == nil {
+			return 0
+		}
+		total := 0
+		for _, sel := range set.Selections {
+			switch x := sel.(type) {
+			case *ast.Field:
+				if strings.HasPrefix(x.Name.Value, "__") {
+					continue
+				}
+				m := mult
+				if def, ok := listFields[x.Name.Value]; ok {
+					n := def
+					for _, a := range x.Arguments {
+						if a.Name.Value != "first" && a.Name.Value != "limit" {
+							continue
+						}
+						if v, ok := toInt(literalValue(a.Value, vars)); ok && v > 0 {
+							n = v
+						} else if _, isVar := a.Value.(*ast.Variable); isVar {
+							n = MaxFirst
+						}
+					}
+					m = satMul(mult, n)
+					total = satAdd(total, m)
+				}
+				total = satAdd(total, walk(x.SelectionSet, m, seen))
+			case *ast.InlineFragment:
+				total = satAdd(total, walk(x.SelectionSet, mult, seen))
+			case *ast.FragmentSpread:
+				f, ok := frags[x.Name.Value]
+				if !ok || seen[x.Name.Value] {
+					continue
+				}
+				seen[x.Name.Value] = true
+				total = satAdd(total, walk(f.SelectionSet, mult, seen))
+				delete(seen, x.Name.Value)
+			}
+			if total >= saturate {
+				return saturate
+			}
+		}
+		return total
+	}
+	return walk(op.SelectionSet, 1, map[string]bool{})
+}
+
+var _ = fmt.Sprint
