@@ -1,0 +1,589 @@
+// Package memstore is the embedded, in-process graph store: the zero-setup
+// default behind `chainkg serve`. It implements graph.Store with the same
+// observable behaviour as graph/neo4jstore (graph/storetest checks both).
+//
+// Layout, chosen to stay compact at a million nodes (see README.md for the
+// measured figures):
+//
+//   - nodes live in one slice of small records; a node's properties are a
+//     short slice of (interned key, value) pairs sorted by key, not a map;
+//     repeated low-cardinality string values (region, tier, source, dates,
+//     enums) are interned so their boxed values are shared;
+//   - edges live in one slice (removed slots are reused); each node keeps
+//     one adjacency list of edge indices for both directions, and an edge
+//     is found by scanning the shorter adjacency list of its two endpoints,
+//     so there is no per-edge hash map;
+//   - per kind, a list of node indices sorted by id serves keyset paging.
+//
+// Every method takes a read or write lock on one RWMutex, so the store is
+// safe for concurrent use; a write is all-or-nothing (it validates the whole
+// batch before changing anything).
+package memstore
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"chainkg/graph"
+)
+
+var _ graph.Store = (*Store)(nil)
+
+// Store is the in-memory graph. The zero value is not usable; call New.
+type Store struct {
+	mu     sync.RWMutex
+	closed bool
+	rev    int64
+
+	nodes  []node
+	byID   map[string]uint32
+	byKind [][]uint32 // per kind index, node indices sorted by id
+
+	edges     []edge
+	freeEdges []uint32
+	nEdges    int64
+	typeCount []int64 // per relation index
+
+	keys     []string // interned property keys
+	keyIdx   map[string]uint16
+	keyRole  []role
+	keyShare []bool         // values of this key are interned
+	strs     map[string]any // interned boxed strings
+}
+
+// node is one vertex. props excludes the id and is sorted by key index.
+type node struct {
+	id    string
+	props []prop
+	adj   []uint32 // edges touching this node, either direction (a self-loop once)
+	kind  uint8
+}
+
+// edge is one relationship; typ is the relation index + 1 (0: free slot).
+type edge struct {
+	from, to uint32
+	props    []prop
+	typ      uint8
+}
+
+type prop struct {
+	v   any
+	key uint16
+}
+
+// role says where a storage property goes when a node is rebuilt.
+type role uint8
+
+const (
+	roleProp role = iota
+	roleName
+	roleNameZh
+	roleAliases
+	roleSource
+	roleAsOf
+	roleConfidence
+	roleEvidence
+	roleUpdatedBy
+	roleUpdatedAt
+)
+
+var (
+	kindIndex = map[graph.Kind]uint8{}
+	relIndex  = map[graph.RelType]uint8{}
+	roles     = map[string]role{
+		graph.PropName: roleName, graph.PropNameZh: roleNameZh, graph.PropAliases: roleAliases,
+		graph.PropSource: roleSource, graph.PropAsOf: roleAsOf, graph.PropConfidence: roleConfidence,
+		graph.PropEvidence: roleEvidence, graph.PropUpdatedBy: roleUpdatedBy, graph.PropUpdatedAt: roleUpdatedAt,
+	}
+	// sharedKeys hold low-cardinality values worth interning.
+	sharedKeys = map[string]bool{
+		graph.PropSource: true, graph.PropAsOf: true, graph.PropUpdatedBy: true,
+		"region": true, "chainId": true, "kind": true, "role": true, "mode": true, "issuer": true, "focus": true,
+	}
+)
+
+func init() {
+	for i, k := range graph.Kinds {
+		kindIndex[k.Kind] = uint8(i)
+	}
+	for i, r := range graph.Rels {
+		relIndex[r.Type] = uint8(i + 1)
+	}
+	for _, k := range graph.Kinds {
+		for _, p := range k.Props {
+			if len(p.Enum) > 0 || p.Type == graph.TDate {
+				sharedKeys[p.Name] = true
+			}
+		}
+	}
+}
+
+// New returns an empty store.
+func New() *Store {
+	return &Store{
+		byID:      map[string]uint32{},
+		byKind:    make([][]uint32, len(graph.Kinds)),
+		typeCount: make([]int64, len(graph.Rels)+1),
+		keyIdx:    map[string]uint16{},
+		strs:      map[string]any{},
+	}
+}
+
+func (s *Store) check() error {
+	if s.closed {
+		return graph.Errorf(graph.CodeUnavailable, "memstore is closed")
+	}
+	return nil
+}
+
+// Migrate does nothing: the store's indexes are built as data arrives.
+func (s *Store) Migrate(ctx context.Context) error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.check()
+}
+
+// Ping reports whether the store is open.
+func (s *Store) Ping(ctx context.Context) error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.check()
+}
+
+// Close marks the store closed; later calls fail with CodeUnavailable.
+// Closing twice is harmless.
+func (s *Store) Close(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closed = true
+	return nil
+}
+
+// key interns a property key (write lock held).
+func (s *Store) key(name string) uint16 {
+	if i, ok := s.keyIdx[name]; ok {
+		return i
+	}
+	i := uint16(len(s.keys))
+	s.keys = append(s.keys, name)
+	s.keyIdx[name] = i
+	s.keyRole = append(s.keyRole, roles[name])
+	s.keyShare = append(s.keyShare, sharedKeys[name])
+	return i
+}
+
+// box stores v for key k, interning shared strings and copying lists.
+func (s *Store) box(k uint16, v any) any {
+	switch x := v.(type) {
+	case string:
+		if s.keyShare[k] {
+			if b, ok := s.strs[x]; ok {
+				return b
+			}
+			b := any(strings.Clone(x))
+			s.strs[x] = b
+			return b
+		}
+		return strings.Clone(x)
+	case []string:
+		return slices.Clone(x)
+	case bool:
+		return x
+	case int64:
+		return x
+	case float64:
+		return x
+	}
+	return v
+}
+
+// storeProps converts a flattened property map to sorted props.
+func (s *Store) storeProps(m map[string]any) []prop {
+	delete(m, graph.PropID)
+	if len(m) == 0 {
+		return nil
+	}
+	ps := make([]prop, 0, len(m))
+	for k, v := range m {
+		ki := s.key(k)
+		ps = append(ps, prop{key: ki, v: s.box(ki, graph.Normalize(v))})
+	}
+	slices.SortFunc(ps, func(a, b prop) int { return int(a.key) - int(b.key) })
+	return ps
+}
+
+func sameProps(a, b []prop) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].key != b[i].key || !sameValue(a[i].v, b[i].v) {
+			return false
+		}
+	}
+	return true
+}
+
+func sameValue(a, b any) bool {
+	switch x := a.(type) {
+	case []string:
+		y, ok := b.([]string)
+		return ok && slices.Equal(x, y)
+	case string, int64, float64, bool:
+		return a == b
+	}
+	return false
+}
+
+// lookup returns the value of a storage property of node i.
+func (s *Store) lookup(i uint32, field string) (any, bool) {
+	if field == graph.PropID {
+		return s.nodes[i].id, true
+	}
+	k, ok := s.keyIdx[field]
+	if !ok {
+		return nil, false
+	}
+	return findProp(s.nodes[i].props, k)
+}
+
+func findProp(ps []prop, k uint16) (any, bool) {
+	for _, p := range ps {
+		if p.key == k {
+			return p.v, true
+		}
+		if p.key > k {
+			break
+		}
+	}
+	return nil, false
+}
+
+// nodeOut materialises node i as a graph.Node the caller owns.
+func (s *Store) nodeOut(i uint32) graph.Node {
+	r := &s.nodes[i]
+	n := graph.Node{ID: r.id, Kind: graph.Kinds[r.kind].Kind}
+	s.fill(r.props, &n.Prov, func(name string, v any) {
+		if n.Props == nil {
+			n.Props = make(map[string]any, len(r.props))
+		}
+		n.Props[name] = v
+	}, &n)
+	return n
+}
+
+// fill distributes props to the provenance, the node's common fields (n may
+// be nil for edges) and other properties.
+func (s *Store) fill(ps []prop, prov *graph.Provenance, other func(string, any), n *graph.Node) {
+	for _, p := range ps {
+		switch s.keyRole[p.key] {
+		case roleName:
+			if n != nil {
+				n.Name = p.v.(string)
+				continue
+			}
+		case roleNameZh:
+			if n != nil {
+				n.NameZh = p.v.(string)
+				continue
+			}
+		case roleAliases:
+			if n != nil {
+				n.Aliases = slices.Clone(p.v.([]string))
+				continue
+			}
+		case roleSource:
+			prov.Source = p.v.(string)
+			continue
+		case roleAsOf:
+			prov.AsOf = p.v.(string)
+			continue
+		case roleConfidence:
+			prov.Confidence, _ = p.v.(float64)
+			continue
+		case roleEvidence:
+			prov.Evidence = p.v.(string)
+			continue
+		case roleUpdatedBy:
+			prov.UpdatedBy = p.v.(string)
+			continue
+		case roleUpdatedAt:
+			prov.UpdatedAt = p.v.(string)
+			continue
+		}
+		v := p.v
+		if l, ok := v.([]string); ok {
+			v = slices.Clone(l)
+		}
+		other(s.keys[p.key], v)
+	}
+}
+
+// edgeOut materialises edge j.
+func (s *Store) edgeOut(j uint32) graph.Edge {
+	r := &s.edges[j]
+	e := graph.Edge{Type: graph.Rels[r.typ-1].Type, From: s.nodes[r.from].id, To: s.nodes[r.to].id}
+	s.fill(r.props, &e.Prov, func(name string, v any) {
+		if e.Props == nil {
+			e.Props = make(map[string]any, len(r.props))
+		}
+		e.Props[name] = v
+	}, nil)
+	return e
+}
+
+// findEdge returns the index of edge (typ, from, to), scanning the shorter
+// adjacency list.
+func (s *Store) findEdge(typ uint8, from, to uint32) (uint32, bool) {
+	adj := s.nodes[from].adj
+	if other := s.nodes[to].adj; len(other) < len(adj) {
+		adj = other
+	}
+	for _, j := range adj {
+		e := &s.edges[j]
+		if e.typ == typ && e.from == from && e.to == to {
+			return j, true
+		}
+	}
+	return 0, false
+}
+
+// UpsertNodes writes nodes by id; see graph.Store. The whole batch is
+// validated (vocabulary, kind conflicts) before anything is written.
+func (s *Store) UpsertNodes(ctx context.Context, nodes []graph.Node) (graph.WriteStats, error) {
+	st := graph.NewWriteStats()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.check(); err != nil {
+		return st, err
+	}
+	batchKind := make(map[string]graph.Kind, len(nodes))
+	for i, n := range nodes {
+		if i%1024 == 0 && ctx.Err() != nil {
+			return st, fmt.Errorf("memstore: upsert nodes: %w", ctx.Err())
+		}
+		if err := graph.ValidateNode(n); err != nil {
+			return st, fmt.Errorf("node %q: %w", n.ID, err)
+		}
+		if k, ok := batchKind[n.ID]; ok && k != n.Kind {
+			return st, graph.Errorf(graph.CodeConflict, "node %q appears as %s and %s in one batch", n.ID, k, n.Kind)
+		}
+		batchKind[n.ID] = n.Kind
+		if j, ok := s.byID[n.ID]; ok {
+			if have := graph.Kinds[s.nodes[j].kind].Kind; have != n.Kind {
+				return st, graph.Errorf(graph.CodeConflict, "node %q exists as %s, cannot upsert it as %s", n.ID, have, n.Kind)
+			}
+		}
+	}
+	added := make([][]uint32, len(graph.Kinds))
+	for _, n := range nodes {
+		ps := s.storeProps(n.Flatten())
+		k := string(n.Kind)
+		if j, ok := s.byID[n.ID]; ok {
+			if sameProps(s.nodes[j].props, ps) {
+				st.Unchanged[k]++
+				continue
+			}
+			s.nodes[j].props = ps
+			st.Updated[k]++
+			continue
+		}
+		j := uint32(len(s.nodes))
+		id := strings.Clone(n.ID)
+		ki := kindIndex[n.Kind]
+		s.nodes = append(s.nodes, node{id: id, props: ps, kind: ki})
+		s.byID[id] = j
+		added[ki] = append(added[ki], j)
+		st.Created[k]++
+	}
+	for ki, list := range added {
+		if len(list) > 0 {
+			s.byKind[ki] = s.mergeByID(s.byKind[ki], list)
+		}
+	}
+	if st.Changed() {
+		s.rev++
+	}
+	return st, nil
+}
+
+// mergeByID merges newly added node indices into a kind's sorted list.
+func (s *Store) mergeByID(have, add []uint32) []uint32 {
+	cmp := func(a, b uint32) int { return strings.Compare(s.nodes[a].id, s.nodes[b].id) }
+	slices.SortFunc(add, cmp)
+	if len(have) == 0 {
+		return add
+	}
+	out := make([]uint32, 0, len(have)+len(add))
+	i, j := 0, 0
+	for i < len(have) && j < len(add) {
+		if cmp(have[i], add[j]) <= 0 {
+			out = append(out, have[i])
+			i++
+		} else {
+			out = append(out, add[j])
+			j++
+		}
+	}
+	out = append(out, have[i:]...)
+	return append(out, add[j:]...)
+}
+
+// UpsertEdges writes edges by (type, from, to); see graph.Store. The whole
+// batch is checked (vocabulary, endpoints exist and fit) before any write.
+func (s *Store) UpsertEdges(ctx context.Context, edges []graph.Edge) (graph.WriteStats, error) {
+	st := graph.NewWriteStats()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.check(); err != nil {
+		return st, err
+	}
+	for i, e := range edges {
+		if i%1024 == 0 && ctx.Err() != nil {
+			return st, fmt.Errorf("memstore: upsert edges: %w", ctx.Err())
+		}
+		if err := graph.ValidateEdge(e); err != nil {
+			return st, fmt.Errorf("edge %s: %w", e.Key(), err)
+		}
+		from, ok1 := s.byID[e.From]
+		to, ok2 := s.byID[e.To]
+		if !ok1 || !ok2 {
+			missing := e.From
+			if ok1 {
+				missing = e.To
+			}
+			return st, graph.Errorf(graph.CodeNotFound, "edge %s: node %q does not exist", e.Key(), missing)
+		}
+		fk, tk := graph.Kinds[s.nodes[from].kind].Kind, graph.Kinds[s.nodes[to].kind].Kind
+		if err := graph.ValidateEndpoints(e, fk, tk); err != nil {
+			return st, fmt.Errorf("edge %s: %w", e.Key(), err)
+		}
+	}
+	for _, e := range edges {
+		from, to, typ := s.byID[e.From], s.byID[e.To], relIndex[e.Type]
+		ps := s.storeProps(e.Flatten())
+		k := string(e.Type)
+		if j, ok := s.findEdge(typ, from, to); ok {
+			if sameProps(s.edges[j].props, ps) {
+				st.Unchanged[k]++
+				continue
+			}
+			s.edges[j].props = ps
+			st.Updated[k]++
+			continue
+		}
+		var j uint32
+		r := edge{from: from, to: to, typ: typ, props: ps}
+		if n := len(s.freeEdges); n > 0 {
+			j = s.freeEdges[n-1]
+			s.freeEdges = s.freeEdges[:n-1]
+			s.edges[j] = r
+		} else {
+			j = uint32(len(s.edges))
+			s.edges = append(s.edges, r)
+		}
+		s.nodes[from].adj = append(s.nodes[from].adj, j)
+		if to != from {
+			s.nodes[to].adj = append(s.nodes[to].adj, j)
+		}
+		s.nEdges++
+		s.typeCount[typ]++
+		st.Created[k]++
+	}
+	if st.Changed() {
+		s.rev++
+	}
+	return st, nil
+}
+
+// RemoveEdge deletes one edge; false if it did not exist.
+func (s *Store) RemoveEdge(ctx context.Context, key graph.EdgeKey) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.check(); err != nil {
+		return false, err
+	}
+	typ, ok := relIndex[key.Type]
+	if !ok {
+		return false, graph.Errorf(graph.CodeInvalidInput, "unknown relation type %q", key.Type)
+	}
+	from, ok1 := s.byID[key.From]
+	to, ok2 := s.byID[key.To]
+	if !ok1 || !ok2 {
+		return false, nil
+	}
+	j, ok := s.findEdge(typ, from, to)
+	if !ok {
+		return false, nil
+	}
+	drop := func(n uint32) {
+		adj := s.nodes[n].adj
+		if i := slices.Index(adj, j); i >= 0 {
+			adj[i] = adj[len(adj)-1]
+			s.nodes[n].adj = adj[:len(adj)-1]
+		}
+	}
+	drop(from)
+	if to != from {
+		drop(to)
+	}
+	s.edges[j] = edge{}
+	s.freeEdges = append(s.freeEdges, j)
+	s.nEdges--
+	s.typeCount[typ]--
+	s.rev++
+	return true, nil
+}
+
+// GetNodes returns the nodes with these ids in the order asked, skipping
+// ids that do not exist.
+func (s *Store) GetNodes(ctx context.Context, ids []string) ([]graph.Node, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if err := s.check(); err != nil {
+		return nil, err
+	}
+	out := make([]graph.Node, 0, len(ids))
+	for _, id := range ids {
+		if i, ok := s.byID[id]; ok {
+			out = append(out, s.nodeOut(i))
+		}
+	}
+	return out, nil
+}
+
+// Stats counts nodes and edges by kind and relation type.
+func (s *Store) Stats(ctx context.Context) (graph.Stats, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	st := graph.Stats{ByKind: []graph.KindCount{}, ByType: []graph.KindCount{}}
+	if err := s.check(); err != nil {
+		return st, err
+	}
+	st.Nodes, st.Edges = int64(len(s.nodes)), s.nEdges
+	for i, list := range s.byKind {
+		if len(list) > 0 {
+			st.ByKind = append(st.ByKind, graph.KindCount{Kind: string(graph.Kinds[i].Kind), Count: int64(len(list))})
+		}
+	}
+	for i, c := range s.typeCount {
+		if c > 0 {
+			st.ByType = append(st.ByType, graph.KindCount{Kind: string(graph.Rels[i-1].Type), Count: c})
+		}
+	}
+	byKey := func(a, b graph.KindCount) int { return strings.Compare(a.Kind, b.Kind) }
+	slices.SortFunc(st.ByKind, byKey)
+	slices.SortFunc(st.ByType, byKey)
+	return st, nil
+}
+
+// Revision returns the write counter: bumped once by every write that
+// changes something.
+func (s *Store) Revision(ctx context.Context) (int64, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.rev, s.check()
+}
