@@ -5,7 +5,8 @@
 #   3. Debian's chromium is installed if /usr/bin/chromium is missing (CI is root);
 #   4. the chainkg binary serves the bundled data on a free loopback port, and
 #      e2e/audit.mjs (graphql-http's auditServer) and e2e/graphiql.mjs (headless
-#      Chromium via playwright-core, network to anything else blocked) run against it.
+#      Chromium via playwright-core, network to anything else blocked) run against it,
+#      with e2e/examples.mjs, which runs every example tab of the page.
 # Set CHAINKG_URL=http://HOST:PORT to test an already running server instead of (4)'s.
 set -uo pipefail
 
@@ -88,6 +89,9 @@ fi
 
 step "graphql-http audit of $base/graphql"
 node e2e/audit.mjs "$base/graphql" || failures+=("graphql-http audit")
+
+step "the example tabs GraphiQL opens with"
+node e2e/examples.mjs "$base" || failures+=("GraphiQL example queries")
 
 step "GraphiQL in headless Chromium"
 mkdir -p "$here/.build"  # gitignored; the screenshot stays there for a look
