@@ -48,10 +48,10 @@ func nodeFromRecord(rec record, kind graph.Kind, def defaults) (graph.Node, erro
 		if canonKey(f.key) == "kind" {
 			s, ok := f.val.(string)
 			if !ok {
-				return n, inputErr(rec.file, f.line, f.key, "kind must be a single value")
+				return n, inputErr(rec.file, f.line, f.label(), "kind must be a single value")
 			}
 			if kind != "" && graph.Kind(s) != kind {
-				return n, inputErr(rec.file, f.line, f.key, "row kind %q differs from the file's kind %s", s, kind)
+				return n, inputErr(rec.file, f.line, f.label(), "row kind %q differs from the file's kind %s", s, kind)
 			}
 			n.Kind = graph.Kind(s)
 		}
@@ -85,7 +85,7 @@ func nodeFromRecord(rec record, kind graph.Kind, def defaults) (graph.Node, erro
 			}
 			p, ok := spec.Prop(key)
 			if !ok {
-				return n, inputErr(rec.file, f.line, f.key, "unknown column %q for kind %s", f.key, n.Kind)
+				return n, inputErr(rec.file, f.line, f.label(), "unknown column %q for kind %s", f.label(), n.Kind)
 			}
 			var v any
 			if v, err = convertValue(p, f.val); err == nil {
@@ -96,7 +96,7 @@ func nodeFromRecord(rec record, kind graph.Kind, def defaults) (graph.Node, erro
 			}
 		}
 		if err != nil {
-			return n, inputErr(rec.file, f.line, f.key, "%v", err)
+			return n, inputErr(rec.file, f.line, f.label(), "%v", err)
 		}
 	}
 	if err := graph.ValidateNode(n); err != nil {
@@ -113,10 +113,10 @@ func edgeFromRecord(rec record, typ graph.RelType, def defaults) (graph.Edge, er
 		if canonKey(f.key) == "type" {
 			s, ok := f.val.(string)
 			if !ok {
-				return e, inputErr(rec.file, f.line, f.key, "type must be a single value")
+				return e, inputErr(rec.file, f.line, f.label(), "type must be a single value")
 			}
 			if typ != "" && graph.RelType(s) != typ {
-				return e, inputErr(rec.file, f.line, f.key, "row type %q differs from the file's type %s", s, typ)
+				return e, inputErr(rec.file, f.line, f.label(), "row type %q differs from the file's type %s", s, typ)
 			}
 			e.Type = graph.RelType(s)
 		}
@@ -146,7 +146,7 @@ func edgeFromRecord(rec record, typ graph.RelType, def defaults) (graph.Edge, er
 			}
 			p, ok := spec.Prop(key)
 			if !ok {
-				return e, inputErr(rec.file, f.line, f.key, "unknown column %q for relation %s", f.key, e.Type)
+				return e, inputErr(rec.file, f.line, f.label(), "unknown column %q for relation %s", f.label(), e.Type)
 			}
 			var v any
 			if v, err = convertValue(p, f.val); err == nil {
@@ -157,7 +157,7 @@ func edgeFromRecord(rec record, typ graph.RelType, def defaults) (graph.Edge, er
 			}
 		}
 		if err != nil {
-			return e, inputErr(rec.file, f.line, f.key, "%v", err)
+			return e, inputErr(rec.file, f.line, f.label(), "%v", err)
 		}
 	}
 	for _, c := range []struct{ name, v string }{{"from", e.From}, {"to", e.To}} {
@@ -186,7 +186,7 @@ func locate(err error, rec record, fieldName string) error {
 	for _, f := range rec.fields {
 		if canonKey(f.key) == out.Field {
 			out.Line = f.line
-			out.Field = f.key
+			out.Field = f.label()
 			break
 		}
 	}

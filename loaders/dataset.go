@@ -70,6 +70,9 @@ type Dataset struct {
 	// External lists, sorted, the ids edges point to that are not nodes of
 	// the dataset; Load requires them to exist in the store.
 	External []string `json:"external,omitempty"`
+	// Skipped counts rows a mapped import dropped on purpose (a value that
+	// maps to "skip", or skipUnmapped).
+	Skipped int `json:"skipped,omitempty"`
 
 	nodeLoc []Location
 	edgeLoc []Location

@@ -32,6 +32,15 @@ type field struct {
 	key  string
 	val  any
 	line int
+	col  string // the column as the user wrote it, if it differs from key (mapped imports)
+}
+
+// label is the field's name in error messages: the user's own column.
+func (f field) label() string {
+	if f.col != "" {
+		return f.col
+	}
+	return f.key
 }
 
 // record is one row of a data file, whichever format it came from.

@@ -1,0 +1,253 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"chainkg/graph"
+	"chainkg/loaders"
+)
+
+const loadUsage = `usage: chainkg load [--neo4j URI] [--dry-run] [--json] [--batch N] [--mapping FILE]... [PATH...]
+
+Validates the datasets (PATH: a directory with dataset.yaml; see docs/dataset.md)
+and the mapped imports (--mapping FILE: a mapping of foreign CSV/JSONL files),
+all of them before writing anything, then writes them in batches, one
+transaction per batch, and prints a report per kind. Any error (file:line:field)
+means nothing was written. Re-running the same load changes nothing.
+
+Without --neo4j (or NEO4J_URI) the target is a fresh embedded store that is
+discarded when the command ends: useful with --dry-run, or to see the counts.
+NEO4J_USERNAME and NEO4J_PASSWORD give the Neo4j credentials.
+
+flags:
+`
+
+func init() {
+	commands["load"] = command{summary: "validate and load datasets (dataset.yaml dirs, --mapping files) into a store", run: runLoad}
+}
+
+func runLoad(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("load", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	neo4jURI := fs.String("neo4j", getenv("NEO4J_URI"), "Neo4j URI (bolt:// or neo4j://); default $NEO4J_URI, else the embedded store")
+	dryRun := fs.Bool("dry-run", false, "validate everything (also against the store) and write nothing")
+	asJSON := fs.Bool("json", false, "print the report as JSON on stdout")
+	batch := fs.Int("batch", loaders.DefaultBatchSize, "rows per write transaction")
+	var mappings stringList
+	fs.Var(&mappings, "mapping", "a mapping file for a foreign CSV/JSONL import (repeatable)")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, loadUsage)
+		fs.PrintDefaults()
+	}
+	paths, err := parseInterspersed(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return usageError{err.Error()}
+	}
+	if len(paths) == 0 && len(mappings) == 0 {
+		fs.Usage()
+		return usageError{"load: give at least one dataset directory or --mapping file"}
+	}
+	if *batch <= 0 {
+		return usageError{"load: --batch must be positive"}
+	}
+
+	var parts []*loaders.Dataset
+	var readErrs []error
+	for _, p := range paths {
+		ds, err := loaders.ReadDataset(os.DirFS(p), ".")
+		if err != nil {
+			readErrs = append(readErrs, prefixFiles(err, p))
+			continue
+		}
+		parts = append(parts, ds)
+	}
+	for _, m := range mappings {
+		dir, file := filepath.Split(m)
+		if dir == "" {
+			dir = "."
+		}
+		ds, err := loaders.ReadMapped(os.DirFS(dir), file)
+		if err != nil {
+			readErrs = append(readErrs, prefixFiles(err, dir))
+			continue
+		}
+		parts = append(parts, ds)
+	}
+	if len(readErrs) > 0 {
+		return reportErrors(stderr, errors.Join(readErrs...))
+	}
+	ds, err := loaders.Merge(parts...)
+	if err != nil {
+		return reportErrors(stderr, err)
+	}
+
+	store, err := openStore(ctx, *neo4jURI, getenv)
+	if err != nil {
+		return err
+	}
+	defer store.Close(context.WithoutCancel(ctx))
+
+	opts := loaders.Options{BatchSize: *batch, DryRun: *dryRun}
+	var prog *progress
+	if isTerminal(stderr) && !*asJSON {
+		prog = &progress{w: stderr, start: time.Now()}
+		opts.Progress = prog.update
+	}
+	rep, err := loaders.Load(ctx, store, ds, opts)
+	if prog != nil {
+		prog.clear()
+	}
+	if err != nil {
+		if graph.CodeOf(err) == graph.CodeInvalidInput || graph.CodeOf(err) == graph.CodeNotFound || graph.CodeOf(err) == graph.CodeConflict {
+			return reportErrors(stderr, err)
+		}
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	printReport(stdout, rep, *neo4jURI)
+	return nil
+}
+
+// parseInterspersed lets flags come after the paths (chainkg load data/x --dry-run).
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+type stringList []string
+
+func (s *stringList) String() string     { return strings.Join(*s, ",") }
+func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
+
+// prefixFiles makes the file names in load errors relative to the working
+// directory, so that they can be clicked in a terminal or an editor.
+func prefixFiles(err error, dir string) error {
+	var out []error
+	for _, e := range unjoin(err) {
+		var ge *graph.Error
+		if errors.As(e, &ge) && ge.File != "" {
+			c := *ge
+			c.File = filepath.Join(dir, filepath.FromSlash(ge.File))
+			out = append(out, &c)
+			continue
+		}
+		out = append(out, e)
+	}
+	return errors.Join(out...)
+}
+
+func unjoin(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range j.Unwrap() {
+			out = append(out, unjoin(e)...)
+		}
+		return out
+	}
+	return []error{err}
+}
+
+// reportErrors prints one error per line (file:line:field: message) and
+// returns the error that makes the exit code non-zero.
+func reportErrors(w io.Writer, err error) error {
+	errs := unjoin(err)
+	for _, e := range errs {
+		fmt.Fprintln(w, e)
+	}
+	return fmt.Errorf("load failed with %d error(s); nothing was written", len(errs))
+}
+
+func printReport(w io.Writer, rep *loaders.Report, uri string) {
+	target := "embedded store (discarded at exit)"
+	if uri != "" {
+		target = uri
+	}
+	verb := "loaded into " + target
+	if rep.DryRun {
+		verb = "dry run against " + target + ": valid, nothing written"
+	}
+	fmt.Fprintf(w, "dataset %s: %d rows %s in %.2fs\n", rep.Dataset, rep.Total.Rows, verb, rep.Seconds)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "KIND/TYPE\tROWS\tCREATED\tUPDATED\tUNCHANGED\tREJECTED\tTIME\tROWS/S\t")
+	for _, r := range append(rep.Rows(), rep.Total) {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%.2fs\t%s\t\n", r.Kind, r.Rows, r.Created, r.Updated, r.Unchanged, r.Rejected, r.Seconds, rate(r.RowsPerS))
+	}
+	tw.Flush()
+	if !rep.DryRun && !rep.Changed() {
+		fmt.Fprintln(w, "nothing changed")
+	}
+}
+
+func rate(v float64) string {
+	if v == 0 {
+		return "-"
+	}
+	return strconv.FormatFloat(v, 'f', 0, 64)
+}
+
+// isTerminal reports whether w is a character device (a terminal).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// progress draws one self-overwriting line: rows, rows/s, ETA.
+type progress struct {
+	w     io.Writer
+	start time.Time
+	last  time.Time
+	drawn bool
+}
+
+func (p *progress) update(done, total int) {
+	now := time.Now()
+	if done < total && now.Sub(p.last) < 200*time.Millisecond {
+		return
+	}
+	p.last = now
+	el := now.Sub(p.start).Seconds()
+	rps := float64(done) / max(el, 1e-9)
+	eta := "-"
+	if rps > 0 {
+		eta = time.Duration(float64(total-done) / rps * float64(time.Second)).Round(time.Second).String()
+	}
+	fmt.Fprintf(p.w, "\r\033[K%d/%d rows  %.0f rows/s  ETA %s", done, total, rps, eta)
+	p.drawn = true
+}
+
+func (p *progress) clear() {
+	if p.drawn {
+		fmt.Fprint(p.w, "\r\033[K")
+	}
+}
