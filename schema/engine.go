@@ -38,7 +38,7 @@ type Limits struct {
 // DefaultLimits are the limits used for zero fields of Limits.
 var DefaultLimits = Limits{
 	MaxTokens: 10000, MaxNesting: 64, MaxDepth: 15, MaxAliases: 50, MaxFields: 1000,
-	MaxCost: 50000, MaxErrors: 50, CacheSize: 512,
+	MaxCost: 100000, MaxErrors: 50, CacheSize: 512,
 }
 
 func (l Limits) withDefaults() Limits {

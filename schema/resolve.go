@@ -51,7 +51,7 @@ func (r *resolvers) queryFields() graphql.Fields {
 		spec := &graph.Kinds[i]
 		k := spec.Kind
 		fields[spec.Plural] = &graphql.Field{
-			Type:        graphql.NewNonNull(b.kindConn(k)),
+			Type:        b.kindConn(k), // nullable: an error stays local to its root field
 			Description: "every " + string(k) + " (" + spec.Doc + "), filtered, sorted and paged",
 			Args:        b.connArgs(k),
 			Resolve: func(p graphql.ResolveParams) (any, error) {
