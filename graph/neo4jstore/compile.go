@@ -85,7 +85,7 @@ func (c *compiler) rootIDs(b *strings.Builder, q graph.Query) error {
 	if err := c.projection(b, v, "", q.Rels); err != nil {
 		return err
 	}
-	b.WriteString(" } AS items, -1 AS total")
+	b.WriteString(" AS item } AS items, -1 AS total")
 	return nil
 }
 
@@ -110,7 +110,7 @@ func (c *compiler) rootKind(b *strings.Builder, q graph.Query) error {
 	if err := c.projection(b, v, "", q.Rels); err != nil {
 		return err
 	}
-	b.WriteString(" } AS items, ")
+	b.WriteString(" AS item } AS items, ")
 	if q.Total {
 		cv := "c0"
 		cconds, err := c.where(cv, q.Kind, q.Where)
@@ -197,7 +197,7 @@ func (c *compiler) rel(b *strings.Builder, parent string, r graph.RelQuery) erro
 	if err := c.projection(b, v, e, q.Rels); err != nil {
 		return err
 	}
-	b.WriteString(" }")
+	b.WriteString(" AS item }")
 	return nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"chainkg/graph"
 
@@ -297,4 +298,57 @@ func TestClassify(t *testing.T) {
 
 func TestSchemaStatementsGolden(t *testing.T) {
 	golden(t, filepath.Join("testdata", "schema.golden"), strings.Join(schemaStatements(), "\n")+"\n")
+}
+
+// TestUnreachableServer: Open succeeds while the server is down (serve must
+// start and report not ready), and every call then fails with
+// CodeUnavailable, even when the driver's retries run into the caller's
+// deadline, and never hangs past that deadline.
+func TestUnreachableServer(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, Config{URI: "bolt://127.0.0.1:1", Username: "neo4j", Password: "x"})
+	if err != nil {
+		t.Fatalf("Open with the server down: %v", err)
+	}
+	defer s.Close(ctx)
+	calls := map[string]func(ctx context.Context) error{
+		"ping": s.Ping,
+		"read": func(ctx context.Context) error {
+			_, err := s.Read(ctx, graph.Query{Kind: graph.KindChain, First: 1})
+			return err
+		},
+		"write": func(ctx context.Context) error {
+			_, err := s.UpsertNodes(ctx, []graph.Node{{ID: "a", Kind: graph.KindChain, Name: "A", Prov: graph.Provenance{Source: "t"}}})
+			return err
+		},
+		"neighborhood": func(ctx context.Context) error {
+			_, err := s.Neighborhood(ctx, graph.NeighborhoodQuery{ID: "a", Depth: 1})
+			return err
+		},
+	}
+	for name, call := range calls {
+		t.Run(name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+			defer cancel()
+			start := time.Now()
+			err := call(ctx)
+			if code := graph.CodeOf(err); code != graph.CodeUnavailable {
+				t.Fatalf("code %q (err %v), want %s", code, err, graph.CodeUnavailable)
+			}
+			t.Logf("%s: %v", graph.CodeOf(err), err)
+			if d := time.Since(start); d > 5*time.Second {
+				t.Errorf("took %v, past the 2s deadline", d)
+			}
+		})
+	}
+}
+
+func TestOpenRefusesMalformedConfig(t *testing.T) {
+	for _, uri := range []string{"", "http://localhost:7474", "bolt://", "::"} {
+		t.Run(uri, func(t *testing.T) {
+			if _, err := Open(context.Background(), Config{URI: uri}); graph.CodeOf(err) != graph.CodeInvalidInput {
+				t.Fatalf("Open(%q) = %v, want %s", uri, err, graph.CodeInvalidInput)
+			}
+		})
+	}
 }

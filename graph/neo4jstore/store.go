@@ -226,20 +226,25 @@ const (
 	codeServerUnavailable = "Neo.TransientError.General.OutOfMemoryError"
 )
 
-// classifyCtx classifies err, treating any failure after the context's
-// deadline passed as a timeout (the driver reports a cancelled read in
-// several shapes).
+// classifyCtx classifies err; a failure that is not otherwise recognised
+// after the context's deadline passed (the driver reports an interrupted
+// read in several shapes) is a timeout. An unreachable server stays
+// CodeUnavailable even when the retries ran into the deadline.
 func classifyCtx(ctx context.Context, err error, what string) error {
 	if err == nil {
 		return nil
 	}
-	if ctx.Err() != nil && !isClassified(err) {
+	if isClassified(err) {
+		return err
+	}
+	code := codeOf(err)
+	if code == graph.CodeInternal && ctx.Err() != nil {
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			return graph.Wrap(graph.CodeTimeout, err, what)
 		}
 		return graph.Wrap(graph.CodeTimeout, err, what+" (request cancelled)")
 	}
-	return classify(err, what)
+	return graph.Wrap(code, err, what)
 }
 
 func isClassified(err error) bool {
