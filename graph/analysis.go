@@ -1,0 +1,483 @@
+package graph
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+)
+
+// This file holds the chain-leader analyses' options, result types and the
+// index they build over a Projection. The analyses themselves are in
+// analysis_segments.go (verdicts and chain scores), analysis_actions.go
+// (fill, strengthen, extend, build) and analysis_pipeline.go (transfer
+// pipeline and chain-leader view). docs/analysis.md gives the formulas.
+
+// Status is a segment's verdict.
+type Status string
+
+// Segment statuses, from worst to best.
+const (
+	StatusMissing Status = "MISSING" // no local enterprise (缺链)
+	StatusWeak    Status = "WEAK"    // present, but no leader or high-tech firm, or no support (弱链)
+	StatusCovered Status = "COVERED" // present and supported, not yet strong
+	StatusStrong  Status = "STRONG"  // leader, knowledge support, cooperation, no concentration (强链)
+)
+
+// Flag is one weakness of a segment. A verdict lists every flag that applies.
+type Flag string
+
+// Segment flags.
+const (
+	FlagNoLocalFirm         Flag = "NO_LOCAL_FIRM"          // E(s) empty
+	FlagSingleLocalFirm     Flag = "SINGLE_LOCAL_FIRM"      // |E(s)| = 1: single point of failure
+	FlagNoLeaderOrHighTech  Flag = "NO_LEADER_OR_HIGH_TECH" // L(s) and H(s) empty
+	FlagNoLeader            Flag = "NO_LEADER"              // H(s) but no L(s)
+	FlagHighConcentration   Flag = "HIGH_CONCENTRATION"     // HHI above Options.MaxHHI with 2+ firms
+	FlagNoKnowledgeSupport  Flag = "NO_KNOWLEDGE_SUPPORT"   // K(s) empty: no local university or lab
+	FlagNoPlatformSupport   Flag = "NO_PLATFORM_SUPPORT"    // P(s) empty: no platform, PoC center, incubator or park
+	FlagNoCooperation       Flag = "NO_COOPERATION"         // C(s) empty
+	FlagUpstreamMissing     Flag = "UPSTREAM_MISSING"       // a feeding segment of the chain has no local firm
+	FlagNoLocalLinkUpstream Flag = "NO_LOCAL_LINK_UPSTREAM" // fed by a present segment, but no local supply or cooperation edge across
+)
+
+// ScoreWeights weigh the parts of a segment's strength score. They are
+// normalised by their sum, so the score stays in [0,1] whatever they are.
+type ScoreWeights struct {
+	Depth       float64 `json:"depth"`       // min(|E|, DepthSaturation) / DepthSaturation
+	Leader      float64 `json:"leader"`      // 1 with a leader, 0.5 with only high-tech firms
+	Knowledge   float64 `json:"knowledge"`   // 1 with a local university or lab researching a required field
+	Platform    float64 `json:"platform"`    // 1 with a platform, PoC center, incubator or park serving it
+	Cooperation float64 `json:"cooperation"` // 1 with a cooperation edge between E(s) and K(s)
+	Diversity   float64 `json:"diversity"`   // 1 - HHI
+}
+
+// ImportanceWeights weigh a missing segment's importance (fill ranking).
+type ImportanceWeights struct {
+	Bridge      float64 `json:"bridge"`      // 0.5 per side with a present FEEDS neighbour
+	Betweenness float64 `json:"betweenness"` // normalised betweenness in the chain's FEEDS graph
+	Reach       float64 `json:"reach"`       // share of the chain's other segments downstream of it
+	Policy      float64 `json:"policy"`      // the segment's policyWeight in [0,1]
+}
+
+// Options are the analyses' thresholds and weights. The zero value of a
+// field means its default (see DefaultOptions and docs/analysis.md).
+type Options struct {
+	// Scope is the region that counts as local: an actor is local when its
+	// region property equals Scope (case-insensitively). Default "Yangpu".
+	Scope string `json:"scope"`
+	// MaxHHI: a segment with 2+ local firms whose Herfindahl-Hirschman index
+	// exceeds it is HIGH_CONCENTRATION (effective number of firms 1/HHI below
+	// 1/MaxHHI). Default 0.5.
+	MaxHHI float64 `json:"maxHHI"`
+	// DepthSaturation is the local firm count at which the depth part of the
+	// strength score is full. Default 3.
+	DepthSaturation int `json:"depthSaturation"`
+	// StrongMinFirms is the fewest local firms a STRONG segment has. Default 2.
+	StrongMinFirms int `json:"strongMinFirms"`
+	// MinMaturity is the technology readiness level (1-9) from which a lab's
+	// achievement counts as mature enough to spin off. Default 6.
+	MinMaturity int `json:"minMaturity"`
+	// CoverageThreshold: the build view flags chains whose completeness is
+	// below it. Default 0.5.
+	CoverageThreshold float64 `json:"coverageThreshold"`
+	// JaccardWeight and AdamicAdarWeight rank partnership pairs:
+	// JaccardWeight*Jaccard(fields) + AdamicAdarWeight*AdamicAdar. Defaults 1 and 0.5.
+	JaccardWeight    float64 `json:"jaccardWeight"`
+	AdamicAdarWeight float64 `json:"adamicAdarWeight"`
+	// MaxCandidates caps each candidate list (fill candidates per segment,
+	// partnerships, services, frontier, anchors). Default 10.
+	MaxCandidates int `json:"maxCandidates"`
+	// Score weighs the strength score. Default depth 0.2, leader 0.25,
+	// knowledge 0.2, platform 0.1, cooperation 0.15, diversity 0.1.
+	Score ScoreWeights `json:"score"`
+	// Importance weighs missing segments. Default bridge 0.4, betweenness
+	// 0.2, reach 0.2, policy 0.2.
+	Importance ImportanceWeights `json:"importance"`
+}
+
+// DefaultOptions returns the documented defaults.
+func DefaultOptions() Options {
+	return Options{
+		Scope:             "Yangpu",
+		MaxHHI:            0.5,
+		DepthSaturation:   3,
+		StrongMinFirms:    2,
+		MinMaturity:       6,
+		CoverageThreshold: 0.5,
+		JaccardWeight:     1,
+		AdamicAdarWeight:  0.5,
+		MaxCandidates:     10,
+		Score:             ScoreWeights{Depth: 0.2, Leader: 0.25, Knowledge: 0.2, Platform: 0.1, Cooperation: 0.15, Diversity: 0.1},
+		Importance:        ImportanceWeights{Bridge: 0.4, Betweenness: 0.2, Reach: 0.2, Policy: 0.2},
+	}
+}
+
+// WithDefaults returns o with every zero field set to its default.
+func (o Options) WithDefaults() Options {
+	d := DefaultOptions()
+	if o.Scope == "" {
+		o.Scope = d.Scope
+	}
+	if o.MaxHHI == 0 {
+		o.MaxHHI = d.MaxHHI
+	}
+	if o.DepthSaturation == 0 {
+		o.DepthSaturation = d.DepthSaturation
+	}
+	if o.StrongMinFirms == 0 {
+		o.StrongMinFirms = d.StrongMinFirms
+	}
+	if o.MinMaturity == 0 {
+		o.MinMaturity = d.MinMaturity
+	}
+	if o.CoverageThreshold == 0 {
+		o.CoverageThreshold = d.CoverageThreshold
+	}
+	if o.JaccardWeight == 0 && o.AdamicAdarWeight == 0 {
+		o.JaccardWeight, o.AdamicAdarWeight = d.JaccardWeight, d.AdamicAdarWeight
+	}
+	if o.MaxCandidates == 0 {
+		o.MaxCandidates = d.MaxCandidates
+	}
+	if o.Score == (ScoreWeights{}) {
+		o.Score = d.Score
+	}
+	if o.Importance == (ImportanceWeights{}) {
+		o.Importance = d.Importance
+	}
+	return o
+}
+
+// Validate checks the options' ranges (after WithDefaults).
+func (o Options) Validate() error {
+	bad := func(field, msg string) error {
+		return &Error{Code: CodeInvalidInput, Field: field, Msg: msg}
+	}
+	switch {
+	case o.MaxHHI <= 0 || o.MaxHHI > 1:
+		return bad("maxHHI", "must be in (0,1]")
+	case o.DepthSaturation < 1:
+		return bad("depthSaturation", "must be at least 1")
+	case o.StrongMinFirms < 1:
+		return bad("strongMinFirms", "must be at least 1")
+	case o.MinMaturity < 1 || o.MinMaturity > 9:
+		return bad("minMaturity", "must be a readiness level 1-9")
+	case o.CoverageThreshold < 0 || o.CoverageThreshold > 1:
+		return bad("coverageThreshold", "must be in [0,1]")
+	case o.JaccardWeight < 0 || o.AdamicAdarWeight < 0:
+		return bad("jaccardWeight", "weights must not be negative")
+	case o.MaxCandidates < 1 || o.MaxCandidates > 1000:
+		return bad("maxCandidates", "must be in 1..1000")
+	}
+	s := o.Score
+	for _, w := range []float64{s.Depth, s.Leader, s.Knowledge, s.Platform, s.Cooperation, s.Diversity} {
+		if w < 0 || math.IsNaN(w) {
+			return bad("score", "weights must not be negative")
+		}
+	}
+	if s.Depth+s.Leader+s.Knowledge+s.Platform+s.Cooperation+s.Diversity == 0 {
+		return bad("score", "weights must not all be zero")
+	}
+	im := o.Importance
+	for _, w := range []float64{im.Bridge, im.Betweenness, im.Reach, im.Policy} {
+		if w < 0 || math.IsNaN(w) {
+			return bad("importance", "weights must not be negative")
+		}
+	}
+	return nil
+}
+
+// NodeRef names a node in a result.
+type NodeRef struct {
+	ID     string `json:"id"`
+	Kind   Kind   `json:"kind"`
+	Name   string `json:"name"`
+	NameZh string `json:"nameZh,omitempty"`
+}
+
+func refOf(n *Node) NodeRef {
+	return NodeRef{ID: n.ID, Kind: n.Kind, Name: n.Name, NameZh: n.NameZh}
+}
+
+// Label renders the reference for reasons: "Name (名称)" or the id.
+func (r NodeRef) Label() string {
+	name := r.Name
+	if name == "" {
+		name = r.ID
+	}
+	if r.NameZh != "" && r.NameZh != name {
+		return name + " (" + r.NameZh + ")"
+	}
+	return name
+}
+
+// index is what every analysis reads: the projection's nodes and edges by
+// id and type, the chain's segments in order and the local predicate.
+type index struct {
+	p      *Projection
+	opt    Options
+	nodes  map[string]*Node
+	edges  map[EdgeKey]*Edge
+	out    map[RelType]map[string][]string // type -> from -> sorted to ids
+	in     map[RelType]map[string][]string // type -> to -> sorted from ids
+	chain  *Node
+	segs   []*Node         // the chain's segments, by stage, order, id
+	segPos map[string]int  // segment id -> position in segs
+	inSeg  map[string]bool // id is one of the chain's segments
+}
+
+// stageRank orders stages upstream to downstream, unknown last.
+func stageRank(s string) int {
+	for i, st := range Stages {
+		if st == s {
+			return i
+		}
+	}
+	return len(Stages)
+}
+
+func newIndex(p *Projection, opt Options) (*index, error) {
+	if p == nil {
+		return nil, Errorf(CodeInvalidInput, "no projection")
+	}
+	opt = opt.WithDefaults()
+	if err := opt.Validate(); err != nil {
+		return nil, err
+	}
+	ix := &index{
+		p: p, opt: opt,
+		nodes: make(map[string]*Node, len(p.Nodes)),
+		edges: make(map[EdgeKey]*Edge, len(p.Edges)),
+		out:   map[RelType]map[string][]string{},
+		in:    map[RelType]map[string][]string{},
+	}
+	for i := range p.Nodes {
+		ix.nodes[p.Nodes[i].ID] = &p.Nodes[i]
+	}
+	for i := range p.Edges {
+		e := &p.Edges[i]
+		if ix.nodes[e.From] == nil || ix.nodes[e.To] == nil {
+			continue // dangling in a partial projection: ignore
+		}
+		ix.edges[e.Key()] = e
+		if ix.out[e.Type] == nil {
+			ix.out[e.Type], ix.in[e.Type] = map[string][]string{}, map[string][]string{}
+		}
+		ix.out[e.Type][e.From] = append(ix.out[e.Type][e.From], e.To)
+		ix.in[e.Type][e.To] = append(ix.in[e.Type][e.To], e.From)
+	}
+	for _, m := range ix.out {
+		for _, l := range m {
+			slices.Sort(l)
+		}
+	}
+	for _, m := range ix.in {
+		for _, l := range m {
+			slices.Sort(l)
+		}
+	}
+	ix.chain = ix.nodes[p.ChainID]
+	if ix.chain == nil || ix.chain.Kind != KindChain {
+		return nil, Errorf(CodeNotFound, "chain %q is not in the projection", p.ChainID)
+	}
+	seen := map[string]bool{}
+	for _, id := range ix.out[RelHasSegment][p.ChainID] {
+		if n := ix.nodes[id]; n != nil && n.Kind == KindSegment {
+			seen[id] = true
+		}
+	}
+	for i := range p.Nodes {
+		n := &p.Nodes[i]
+		if n.Kind == KindSegment && propString(n, "chainId") == p.ChainID {
+			seen[n.ID] = true
+		}
+	}
+	ix.inSeg = seen
+	for id := range seen {
+		ix.segs = append(ix.segs, ix.nodes[id])
+	}
+	slices.SortFunc(ix.segs, compareSegments)
+	ix.segPos = make(map[string]int, len(ix.segs))
+	for i, s := range ix.segs {
+		ix.segPos[s.ID] = i
+	}
+	return ix, nil
+}
+
+func compareSegments(a, b *Node) int {
+	return cmp.Or(
+		cmp.Compare(stageRank(propString(a, "stage")), stageRank(propString(b, "stage"))),
+		cmp.Compare(propInt(a, "order"), propInt(b, "order")),
+		cmp.Compare(a.ID, b.ID),
+	)
+}
+
+// outs and ins return the sorted neighbour ids over one relation type.
+func (ix *index) outs(t RelType, id string) []string { return ix.out[t][id] }
+func (ix *index) ins(t RelType, id string) []string  { return ix.in[t][id] }
+
+// linked reports an edge of type t between a and b in either direction.
+func (ix *index) linked(t RelType, a, b string) bool {
+	_, ok1 := ix.edges[EdgeKey{Type: t, From: a, To: b}]
+	_, ok2 := ix.edges[EdgeKey{Type: t, From: b, To: a}]
+	return ok1 || ok2
+}
+
+// local reports whether n sits in the scope region.
+func (ix *index) local(n *Node) bool {
+	return n != nil && strings.EqualFold(propString(n, "region"), ix.opt.Scope)
+}
+
+func (ix *index) ref(id string) NodeRef {
+	if n := ix.nodes[id]; n != nil {
+		return refOf(n)
+	}
+	return NodeRef{ID: id}
+}
+
+func (ix *index) refs(ids []string) []NodeRef {
+	out := make([]NodeRef, 0, len(ids))
+	for _, id := range ids {
+		out = append(out, ix.ref(id))
+	}
+	return out
+}
+
+func (ix *index) labels(ids []string, max int) string {
+	var b strings.Builder
+	for i, id := range ids {
+		if i == max {
+			fmt.Fprintf(&b, " and %d more", len(ids)-max)
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(ix.ref(id).Label())
+	}
+	return b.String()
+}
+
+// isLeader: a chain-master (MASTERS this chain or chainMaster set) or a
+// LEADER-tier enterprise.
+func (ix *index) isLeader(n *Node) bool {
+	if propBool(n, "chainMaster") || propString(n, "tier") == "LEADER" {
+		return true
+	}
+	_, ok := ix.edges[EdgeKey{Type: RelMasters, From: n.ID, To: ix.p.ChainID}]
+	return ok
+}
+
+// isHighTech: certified high-tech, specialised (专精特新) or a tier at or above HIGH_TECH.
+func isHighTech(n *Node) bool {
+	switch propString(n, "tier") {
+	case "HIGH_TECH", "SPECIALISED", "LEADER":
+		return true
+	}
+	return propBool(n, "highTech") || propBool(n, "specialised")
+}
+
+// tierScore maps the gradient-cultivation tier to [0,1]; chain-masters 1.
+func tierScore(n *Node) float64 {
+	if propBool(n, "chainMaster") {
+		return 1
+	}
+	switch propString(n, "tier") {
+	case "LEADER":
+		return 1
+	case "SPECIALISED":
+		return 0.8
+	case "HIGH_TECH":
+		return 0.7
+	case "TECH_SME":
+		return 0.5
+	case "SME":
+		return 0.3
+	case "STARTUP":
+		return 0.2
+	}
+	if propBool(n, "highTech") || propBool(n, "specialised") {
+		return 0.7
+	}
+	return 0.3
+}
+
+func tierLabel(n *Node) string {
+	t := propString(n, "tier")
+	if t == "" {
+		t = "tier unknown"
+	}
+	if propBool(n, "chainMaster") {
+		t += ", chain-master 链主"
+	}
+	return t
+}
+
+func propString(n *Node, k string) string {
+	s, _ := n.Props[k].(string)
+	return s
+}
+
+func propBool(n *Node, k string) bool {
+	b, _ := n.Props[k].(bool)
+	return b
+}
+
+func propInt(n *Node, k string) int64 {
+	switch x := n.Props[k].(type) {
+	case int64:
+		return x
+	case int:
+		return int64(x)
+	case float64:
+		return int64(x)
+	}
+	return 0
+}
+
+func propFloat(m map[string]any, k string) (float64, bool) {
+	switch x := m[k].(type) {
+	case float64:
+		return x, true
+	case int64:
+		return float64(x), true
+	case int:
+		return float64(x), true
+	}
+	return 0, false
+}
+
+// round4 keeps reported scores stable and readable.
+func round4(x float64) float64 { return math.Round(x*1e4) / 1e4 }
+
+// setOf and sortedSet are small helpers for id sets.
+func setOf(ids []string) map[string]bool {
+	m := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		m[id] = true
+	}
+	return m
+}
+
+func sortedSet(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func intersect(a []string, b map[string]bool) []string {
+	var out []string
+	for _, x := range a {
+		if b[x] {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func pct(x float64) string { return fmt.Sprintf("%.0f%%", x*100) }

@@ -1,0 +1,644 @@
+package graph
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+)
+
+// SegmentCounts are the numbers behind a verdict (DOMAIN.md's sets).
+type SegmentCounts struct {
+	LocalFirms   int     `json:"localFirms"`   // |E(s)|
+	OutsideFirms int     `json:"outsideFirms"` // enterprises operating in s outside the scope
+	Leaders      int     `json:"leaders"`      // |L(s)|
+	HighTech     int     `json:"highTech"`     // |H(s)|
+	Knowledge    int     `json:"knowledge"`    // |K(s)|
+	Platforms    int     `json:"platforms"`    // |P(s)|
+	Cooperations int     `json:"cooperations"` // |C(s)|
+	HHI          float64 `json:"hhi"`          // 0 when no local firm
+	// EffectiveFirms is 1/HHI, the number of equal-sized firms with the same concentration.
+	EffectiveFirms float64 `json:"effectiveFirms"`
+	// ShareBasis says what HHI was computed from: "share", "revenue" or "count".
+	ShareBasis string `json:"shareBasis,omitempty"`
+}
+
+// SegmentVerdict is the gap analysis of one segment.
+type SegmentVerdict struct {
+	Segment NodeRef       `json:"segment"`
+	Stage   string        `json:"stage,omitempty"`
+	Order   int64         `json:"order,omitempty"`
+	Status  Status        `json:"status"`
+	Score   float64       `json:"score"` // strength in [0,1]
+	Flags   []Flag        `json:"flags"`
+	Reasons []string      `json:"reasons"`
+	Counts  SegmentCounts `json:"counts"`
+	// The actors behind the counts, sorted by id.
+	Firms     []NodeRef `json:"firms"`
+	Leaders   []NodeRef `json:"leaders"`
+	Knowledge []NodeRef `json:"knowledge"`
+	Platforms []NodeRef `json:"platforms"`
+}
+
+// StageCoverage is completeness within one stage.
+type StageCoverage struct {
+	Stage        string  `json:"stage"`
+	Segments     int     `json:"segments"`
+	Present      int     `json:"present"`
+	Completeness float64 `json:"completeness"`
+}
+
+// StatusCounts counts segments by status.
+type StatusCounts struct {
+	Missing int `json:"missing"`
+	Weak    int `json:"weak"`
+	Covered int `json:"covered"`
+	Strong  int `json:"strong"`
+}
+
+// Removal is the effect of removing one segment or firm.
+type Removal struct {
+	Node  NodeRef   `json:"node"`
+	Share float64   `json:"share"` // |Lost| / (segments - 1)
+	Lost  []NodeRef `json:"lost"`  // segments that lose every local supply path
+}
+
+// Resilience measures how local supply survives the loss of one segment or
+// one firm (see docs/analysis.md).
+type Resilience struct {
+	// Score is 1 - the worst share over segment and firm removals.
+	Score float64 `json:"score"`
+	// WorstSegment / WorstFirm are the removals with the largest share
+	// (ties by id); nil when there is nothing to remove.
+	WorstSegment *Removal `json:"worstSegment"`
+	WorstFirm    *Removal `json:"worstFirm"`
+	// AverageSegmentShare / AverageFirmShare average the share over the
+	// present segments and over the local firms.
+	AverageSegmentShare float64 `json:"averageSegmentShare"`
+	AverageFirmShare    float64 `json:"averageFirmShare"`
+	// Supplied counts the segments that have a local supply path before any removal.
+	Supplied int `json:"supplied"`
+}
+
+// SinglePoint is a segment held up by one local firm.
+type SinglePoint struct {
+	Segment NodeRef   `json:"segment"`
+	Firm    NodeRef   `json:"firm"`
+	Lost    []NodeRef `json:"lost"` // other segments that lose local supply without it
+	Reason  string    `json:"reason"`
+}
+
+// LinkGap is a FEEDS dependency inside the chain with no local link across.
+type LinkGap struct {
+	From   NodeRef `json:"from"`
+	To     NodeRef `json:"to"`
+	Kind   Flag    `json:"kind"` // UPSTREAM_MISSING or NO_LOCAL_LINK_UPSTREAM
+	Reason string  `json:"reason"`
+}
+
+// GapReport is a chain's segment map with its scores.
+type GapReport struct {
+	Chain        NodeRef          `json:"chain"`
+	Scope        string           `json:"scope"`
+	Revision     int64            `json:"revision"`
+	Segments     []SegmentVerdict `json:"segments"` // by stage, order, id
+	StatusCounts StatusCounts     `json:"statusCounts"`
+	Completeness float64          `json:"completeness"`
+	ByStage      []StageCoverage  `json:"byStage"`
+	Strength     float64          `json:"strength"`
+	Fusion       float64          `json:"fusion"`
+	Resilience   Resilience       `json:"resilience"`
+	SinglePoints []SinglePoint    `json:"singlePoints"`
+	Links        []LinkGap        `json:"links"`
+}
+
+// segInfo is the working state of one segment.
+type segInfo struct {
+	node                              *Node
+	fields                            []string // required tech fields
+	firms, outside, leaders, hightech []string
+	knowledge, platforms              []string
+	coops                             [][2]string // firm, knowledge actor
+	hhi                               float64
+	basis                             string
+	upMissing, noLinkUp               []string // feeding chain segments
+	present                           bool
+	verdict                           SegmentVerdict
+}
+
+// Analyzer runs the analyses over one chain projection. Build it with
+// NewAnalyzer; its methods are cheap after the first (verdicts are computed
+// once). It is not safe for concurrent use; build one per request.
+type Analyzer struct {
+	ix   *index
+	segs []*segInfo
+	byID map[string]*segInfo
+	gap  *GapReport
+}
+
+// NewAnalyzer indexes the projection and computes the segment verdicts.
+// Errors: CodeInvalidInput for bad options, CodeNotFound when the chain is
+// not in the projection.
+func NewAnalyzer(p *Projection, opt Options) (*Analyzer, error) {
+	ix, err := newIndex(p, opt)
+	if err != nil {
+		return nil, err
+	}
+	a := &Analyzer{ix: ix, byID: map[string]*segInfo{}}
+	for _, s := range ix.segs {
+		si := ix.segment(s)
+		a.segs = append(a.segs, si)
+		a.byID[s.ID] = si
+	}
+	a.links()
+	for _, si := range a.segs {
+		a.judge(si)
+	}
+	return a, nil
+}
+
+// Options returns the options in effect (defaults filled in).
+func (a *Analyzer) Options() Options { return a.ix.opt }
+
+// segment collects the sets of one segment.
+func (ix *index) segment(s *Node) *segInfo {
+	si := &segInfo{node: s, fields: ix.outs(RelRequires, s.ID)}
+	for _, id := range ix.ins(RelOperatesIn, s.ID) {
+		n := ix.nodes[id]
+		if n.Kind != KindEnterprise {
+			continue
+		}
+		if !ix.local(n) {
+			si.outside = append(si.outside, id)
+			continue
+		}
+		si.firms = append(si.firms, id)
+		if ix.isLeader(n) {
+			si.leaders = append(si.leaders, id)
+		}
+		if isHighTech(n) {
+			si.hightech = append(si.hightech, id)
+		}
+	}
+	si.present = len(si.firms) > 0
+	know := map[string]bool{}
+	plat := map[string]bool{}
+	servedBy := func(target string) {
+		for _, id := range ix.ins(RelServes, target) {
+			if n := ix.nodes[id]; IsServiceKind(n.Kind) && ix.local(n) {
+				plat[id] = true
+			}
+		}
+	}
+	servedBy(ix.p.ChainID)
+	servedBy(s.ID)
+	for _, f := range si.fields {
+		for _, id := range ix.ins(RelResearches, f) {
+			if n := ix.nodes[id]; IsResearchKind(n.Kind) && ix.local(n) {
+				know[id] = true
+			}
+		}
+		servedBy(f)
+	}
+	si.knowledge, si.platforms = sortedSet(know), sortedSet(plat)
+	for _, f := range si.firms {
+		for _, k := range si.knowledge {
+			if ix.linked(RelCooperates, f, k) {
+				si.coops = append(si.coops, [2]string{f, k})
+			}
+		}
+	}
+	si.hhi, si.basis = ix.concentration(s.ID, si.firms)
+	return si
+}
+
+// concentration is the HHI of the local firms in a segment: by the
+// OPERATES_IN share when every firm has one, else by revenue when every
+// firm has one, else by firm count (1/n). Mixing bases would compare
+// unlike numbers, so partial data falls back to the next basis.
+func (ix *index) concentration(seg string, firms []string) (float64, string) {
+	n := len(firms)
+	if n == 0 {
+		return 0, ""
+	}
+	hhiOf := func(get func(string) (float64, bool)) (float64, bool) {
+		vals := make([]float64, n)
+		total := 0.0
+		for i, f := range firms {
+			v, ok := get(f)
+			if !ok || v <= 0 {
+				return 0, false
+			}
+			vals[i] = v
+			total += v
+		}
+		h := 0.0
+		for _, v := range vals {
+			h += (v / total) * (v / total)
+		}
+		return h, true
+	}
+	if h, ok := hhiOf(func(f string) (float64, bool) {
+		e := ix.edges[EdgeKey{Type: RelOperatesIn, From: f, To: seg}]
+		return propFloat(e.Props, "share")
+	}); ok {
+		return h, "share"
+	}
+	if h, ok := hhiOf(func(f string) (float64, bool) { return propFloat(ix.nodes[f].Props, "revenue") }); ok {
+		return h, "revenue"
+	}
+	return 1 / float64(n), "count"
+}
+
+// chainPreds / chainSuccs are FEEDS neighbours among the chain's segments.
+func (a *Analyzer) chainPreds(id string) []string {
+	var out []string
+	for _, p := range a.ix.ins(RelFeeds, id) {
+		if a.ix.inSeg[p] && p != id {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func (a *Analyzer) chainSuccs(id string) []string {
+	var out []string
+	for _, s := range a.ix.outs(RelFeeds, id) {
+		if a.ix.inSeg[s] && s != id {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// links finds the FEEDS dependencies inside the chain that have no local
+// link across: the feeding segment is missing (the fed one depends on
+// outside supply) or both are present but no SUPPLIES or COOPERATES_WITH
+// edge joins their local firms.
+func (a *Analyzer) links() {
+	for _, to := range a.segs {
+		if !to.present {
+			continue
+		}
+		for _, pid := range a.chainPreds(to.node.ID) {
+			from := a.byID[pid]
+			if !from.present {
+				to.upMissing = append(to.upMissing, pid)
+				continue
+			}
+			if !a.localLinkAcross(from, to) {
+				to.noLinkUp = append(to.noLinkUp, pid)
+			}
+		}
+	}
+}
+
+func (a *Analyzer) localLinkAcross(from, to *segInfo) bool {
+	for _, f := range from.firms {
+		for _, t := range to.firms {
+			if f == t {
+				return true // one firm in both segments: integrated locally
+			}
+			if _, ok := a.ix.edges[EdgeKey{Type: RelSupplies, From: f, To: t}]; ok {
+				return true
+			}
+			if a.ix.linked(RelCooperates, f, t) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// judge sets the verdict: flags, status, score and reasons.
+func (a *Analyzer) judge(si *segInfo) {
+	ix, o := a.ix, a.ix.opt
+	s := si.node
+	v := SegmentVerdict{
+		Segment: refOf(s), Stage: propString(s, "stage"), Order: propInt(s, "order"),
+		Flags: []Flag{}, Reasons: []string{},
+		Firms: ix.refs(si.firms), Leaders: ix.refs(si.leaders),
+		Knowledge: ix.refs(si.knowledge), Platforms: ix.refs(si.platforms),
+		Counts: SegmentCounts{
+			LocalFirms: len(si.firms), OutsideFirms: len(si.outside), Leaders: len(si.leaders),
+			HighTech: len(si.hightech), Knowledge: len(si.knowledge), Platforms: len(si.platforms),
+			Cooperations: len(si.coops), HHI: round4(si.hhi), ShareBasis: si.basis,
+		},
+	}
+	if si.hhi > 0 {
+		v.Counts.EffectiveFirms = round4(1 / si.hhi)
+	}
+	flag := func(f Flag, reason string) {
+		v.Flags = append(v.Flags, f)
+		v.Reasons = append(v.Reasons, reason)
+	}
+	if !si.present {
+		v.Status = StatusMissing
+		msg := fmt.Sprintf("no local enterprise in %s operates in this segment (缺链)", o.Scope)
+		if len(si.outside) > 0 {
+			msg += fmt.Sprintf("; %d outside firm(s) do: %s", len(si.outside), ix.labels(si.outside, 3))
+		}
+		flag(FlagNoLocalFirm, msg)
+		if len(si.knowledge) > 0 {
+			v.Reasons = append(v.Reasons, "local knowledge to build on: "+ix.labels(si.knowledge, 3)+" research a required field")
+		}
+		v.Segment = refOf(s)
+		si.verdict = v
+		return
+	}
+	if len(si.firms) == 1 {
+		flag(FlagSingleLocalFirm, "single local firm "+ix.ref(si.firms[0]).Label()+": a single point of failure (单点)")
+	}
+	switch {
+	case len(si.leaders) == 0 && len(si.hightech) == 0:
+		flag(FlagNoLeaderOrHighTech, "no leader (链主/龙头) and no high-tech or specialised (高新/专精特新) firm")
+	case len(si.leaders) == 0:
+		flag(FlagNoLeader, "high-tech firm(s) "+ix.labels(si.hightech, 3)+" but no leader (链主/龙头)")
+	}
+	if len(si.firms) >= 2 && si.hhi > o.MaxHHI {
+		flag(FlagHighConcentration, fmt.Sprintf("high concentration: HHI %.2f by %s (effective %.1f firms) above %.2f", si.hhi, si.basis, 1/si.hhi, o.MaxHHI))
+	}
+	if len(si.knowledge) == 0 {
+		flag(FlagNoKnowledgeSupport, "no local university or lab researches a required field (无高校/院所支撑)")
+	}
+	if len(si.platforms) == 0 {
+		flag(FlagNoPlatformSupport, "no local platform, PoC center, incubator or park serves it (无平台支撑)")
+	}
+	if len(si.coops) == 0 {
+		msg := "no cooperation between its firms and local universities or labs (无产学研合作)"
+		if len(si.knowledge) == 0 {
+			msg = "no cooperation: no local knowledge partner to cooperate with (无产学研合作)"
+		}
+		flag(FlagNoCooperation, msg)
+	}
+	if len(si.upMissing) > 0 {
+		flag(FlagUpstreamMissing, "depends on outside supply: feeding segment(s) "+ix.labels(si.upMissing, 3)+" have no local firm")
+	}
+	if len(si.noLinkUp) > 0 {
+		flag(FlagNoLocalLinkUpstream, "no local supply or cooperation edge from feeding segment(s) "+ix.labels(si.noLinkUp, 3))
+	}
+	has := func(f Flag) bool { return slices.Contains(v.Flags, f) }
+	switch {
+	case has(FlagNoLeaderOrHighTech) || (has(FlagNoKnowledgeSupport) && has(FlagNoPlatformSupport)):
+		v.Status = StatusWeak
+	case len(si.leaders) > 0 && len(si.knowledge) > 0 && len(si.coops) > 0 &&
+		len(si.firms) >= o.StrongMinFirms && !has(FlagHighConcentration):
+		v.Status = StatusStrong
+	default:
+		v.Status = StatusCovered
+	}
+	// Positive reasons, so a verdict explains what is there too.
+	pos := fmt.Sprintf("%d local firm(s): %s", len(si.firms), ix.labels(si.firms, 3))
+	if len(si.leaders) > 0 {
+		pos += "; leader(s): " + ix.labels(si.leaders, 3)
+	}
+	if len(si.knowledge) > 0 {
+		pos += "; knowledge support: " + ix.labels(si.knowledge, 3)
+	}
+	if len(si.platforms) > 0 {
+		pos += "; served by " + ix.labels(si.platforms, 3)
+	}
+	if len(si.coops) > 0 {
+		c := si.coops[0]
+		pos += fmt.Sprintf("; %d cooperation(s), e.g. %s with %s", len(si.coops), ix.ref(c[0]).Label(), ix.ref(c[1]).Label())
+	}
+	v.Reasons = append(v.Reasons, pos)
+	if v.Status == StatusStrong {
+		v.Reasons = append(v.Reasons, "strong (强链): a leader, local knowledge support and industry-research cooperation, without high concentration")
+	}
+	// Strength score.
+	w := o.Score
+	depth := float64(min(len(si.firms), o.DepthSaturation)) / float64(o.DepthSaturation)
+	lead := 0.0
+	if len(si.leaders) > 0 {
+		lead = 1
+	} else if len(si.hightech) > 0 {
+		lead = 0.5
+	}
+	b2f := func(b bool) float64 {
+		if b {
+			return 1
+		}
+		return 0
+	}
+	sum := w.Depth + w.Leader + w.Knowledge + w.Platform + w.Cooperation + w.Diversity
+	score := (w.Depth*depth + w.Leader*lead + w.Knowledge*b2f(len(si.knowledge) > 0) +
+		w.Platform*b2f(len(si.platforms) > 0) + w.Cooperation*b2f(len(si.coops) > 0) +
+		w.Diversity*(1-si.hhi)) / sum
+	v.Score = round4(score)
+	si.verdict = v
+}
+
+// Gap returns the gap report: verdicts and chain scores.
+func (a *Analyzer) Gap() *GapReport {
+	if a.gap != nil {
+		return a.gap
+	}
+	ix := a.ix
+	g := &GapReport{Chain: refOf(ix.chain), Scope: ix.opt.Scope, Revision: ix.p.Revision,
+		Segments: []SegmentVerdict{}, ByStage: []StageCoverage{}, SinglePoints: []SinglePoint{}, Links: []LinkGap{}}
+	stages := map[string]*StageCoverage{}
+	var present, linked int
+	var strength float64
+	for _, si := range a.segs {
+		v := si.verdict
+		g.Segments = append(g.Segments, v)
+		switch v.Status {
+		case StatusMissing:
+			g.StatusCounts.Missing++
+		case StatusWeak:
+			g.StatusCounts.Weak++
+		case StatusCovered:
+			g.StatusCounts.Covered++
+		case StatusStrong:
+			g.StatusCounts.Strong++
+		}
+		st := v.Stage
+		if st == "" {
+			st = "UNSTAGED"
+		}
+		sc := stages[st]
+		if sc == nil {
+			sc = &StageCoverage{Stage: st}
+			stages[st] = sc
+		}
+		sc.Segments++
+		strength += v.Score
+		if si.present {
+			sc.Present++
+			present++
+			if len(si.knowledge)+len(si.platforms) > 0 {
+				linked++
+			}
+		}
+		for _, up := range si.upMissing {
+			g.Links = append(g.Links, LinkGap{From: ix.ref(up), To: v.Segment, Kind: FlagUpstreamMissing,
+				Reason: fmt.Sprintf("%s depends on outside supply: %s feeds it but has no local firm", v.Segment.Label(), ix.ref(up).Label())})
+		}
+		for _, up := range si.noLinkUp {
+			g.Links = append(g.Links, LinkGap{From: ix.ref(up), To: v.Segment, Kind: FlagNoLocalLinkUpstream,
+				Reason: fmt.Sprintf("%s feeds %s and both have local firms, but no SUPPLIES or COOPERATES_WITH edge joins them (断链)", ix.ref(up).Label(), v.Segment.Label())})
+		}
+	}
+	n := len(a.segs)
+	if n > 0 {
+		g.Completeness = round4(float64(present) / float64(n))
+		g.Strength = round4(strength / float64(n))
+	}
+	if present > 0 {
+		g.Fusion = round4(float64(linked) / float64(present))
+	}
+	keys := make([]string, 0, len(stages))
+	for k := range stages {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(x, y string) int { return cmp.Or(cmp.Compare(stageRank(x), stageRank(y)), cmp.Compare(x, y)) })
+	for _, k := range keys {
+		sc := stages[k]
+		sc.Completeness = round4(float64(sc.Present) / float64(sc.Segments))
+		g.ByStage = append(g.ByStage, *sc)
+	}
+	slices.SortFunc(g.Links, func(x, y LinkGap) int {
+		return cmp.Or(cmp.Compare(a.ix.segPos[x.To.ID], a.ix.segPos[y.To.ID]), cmp.Compare(a.ix.segPos[x.From.ID], a.ix.segPos[y.From.ID]))
+	})
+	g.Resilience, g.SinglePoints = a.resilience()
+	a.gap = g
+	return g
+}
+
+// supplied returns which chain segments have a local supply path: a
+// segment has one when it has local firms and either no feeding segment in
+// the chain or a feeding segment that has one (least fixpoint, from the
+// chain's sources).
+func (a *Analyzer) supplied(present []bool) []bool {
+	n := len(a.segs)
+	out := make([]bool, n)
+	var queue []int
+	for i, si := range a.segs {
+		if present[i] && len(a.chainPreds(si.node.ID)) == 0 {
+			out[i] = true
+			queue = append(queue, i)
+		}
+	}
+	for len(queue) > 0 {
+		i := queue[0]
+		queue = queue[1:]
+		for _, s := range a.chainSuccs(a.segs[i].node.ID) {
+			j := a.ix.segPos[s]
+			if present[j] && !out[j] {
+				out[j] = true
+				queue = append(queue, j)
+			}
+		}
+	}
+	return out
+}
+
+// resilience removes each present segment and each local firm in turn.
+func (a *Analyzer) resilience() (Resilience, []SinglePoint) {
+	ix := a.ix
+	n := len(a.segs)
+	present := make([]bool, n)
+	for i, si := range a.segs {
+		present[i] = si.present
+	}
+	base := a.supplied(present)
+	r := Resilience{}
+	for _, b := range base {
+		if b {
+			r.Supplied++
+		}
+	}
+	// lostWithout returns the segments other than removed that lose supply.
+	lostWithout := func(removed []int) []string {
+		p := slices.Clone(present)
+		for _, i := range removed {
+			p[i] = false
+		}
+		after := a.supplied(p)
+		var lost []string
+		for i := range after {
+			if base[i] && !after[i] && !slices.Contains(removed, i) {
+				lost = append(lost, a.segs[i].node.ID)
+			}
+		}
+		return lost
+	}
+	share := func(lost []string) float64 {
+		if n < 2 {
+			return 0
+		}
+		return float64(len(lost)) / float64(n-1)
+	}
+	better := func(cur *Removal, cand Removal) bool {
+		return cur == nil || cand.Share > cur.Share || (cand.Share == cur.Share && cand.Node.ID < cur.Node.ID)
+	}
+	var segSum float64
+	var segCount int
+	for i, si := range a.segs {
+		if !si.present {
+			continue
+		}
+		lost := lostWithout([]int{i})
+		rm := Removal{Node: refOf(si.node), Share: round4(share(lost)), Lost: ix.refs(lost)}
+		segSum += share(lost)
+		segCount++
+		if better(r.WorstSegment, rm) {
+			r.WorstSegment = &rm
+		}
+	}
+	// Firms: only a firm that is alone in a segment can change anything.
+	firmSegs := map[string][]int{}
+	for i, si := range a.segs {
+		for _, f := range si.firms {
+			firmSegs[f] = append(firmSegs[f], i)
+		}
+	}
+	var firmSum float64
+	var spofs []SinglePoint
+	for _, f := range SortedKeys(firmSegs) {
+		var alone []int
+		for _, i := range firmSegs[f] {
+			if len(a.segs[i].firms) == 1 {
+				alone = append(alone, i)
+			}
+		}
+		var lost []string
+		if len(alone) > 0 {
+			lost = lostWithout(alone)
+		}
+		rm := Removal{Node: ix.ref(f), Share: round4(share(lost)), Lost: ix.refs(lost)}
+		firmSum += share(lost)
+		if better(r.WorstFirm, rm) {
+			r.WorstFirm = &rm
+		}
+		for _, i := range alone {
+			seg := a.segs[i].node
+			reason := fmt.Sprintf("%s is the only local firm in %s", ix.ref(f).Label(), seg.Name)
+			if len(lost) > 0 {
+				reason += fmt.Sprintf("; without it %d downstream segment(s) lose every local supply path: %s", len(lost), ix.labels(lost, 5))
+			}
+			spofs = append(spofs, SinglePoint{Segment: refOf(seg), Firm: ix.ref(f), Lost: ix.refs(lost), Reason: reason})
+		}
+	}
+	if segCount > 0 {
+		r.AverageSegmentShare = round4(segSum / float64(segCount))
+	}
+	if len(firmSegs) > 0 {
+		r.AverageFirmShare = round4(firmSum / float64(len(firmSegs)))
+	}
+	worst := 0.0
+	if r.WorstSegment != nil {
+		worst = r.WorstSegment.Share
+	}
+	if r.WorstFirm != nil {
+		worst = max(worst, r.WorstFirm.Share)
+	}
+	r.Score = round4(1 - worst)
+	slices.SortFunc(spofs, func(x, y SinglePoint) int {
+		return cmp.Or(cmp.Compare(len(y.Lost), len(x.Lost)), cmp.Compare(ix.segPos[x.Segment.ID], ix.segPos[y.Segment.ID]))
+	})
+	if spofs == nil {
+		spofs = []SinglePoint{}
+	}
+	return r, spofs
+}
