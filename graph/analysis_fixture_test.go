@@ -8,7 +8,9 @@ import (
 // (Source: synthetic); the expected results in analysis_test.go are computed
 // by hand from these lists, in comments next to each expectation.
 
-func syn() graph.Provenance { return graph.Provenance{Source: graph.SourceSynthetic, AsOf: "2024-01-01"} }
+func syn() graph.Provenance {
+	return graph.Provenance{Source: graph.SourceSynthetic, AsOf: "2024-01-01"}
+}
 
 func nd(id string, kind graph.Kind, name string, props map[string]any) graph.Node {
 	return graph.Node{ID: id, Kind: kind, Name: name, Props: props, Prov: syn()}
