@@ -28,7 +28,9 @@ func read(t testing.TB, s graph.Store, q graph.Query) *graph.Page {
 	return tidyPage(p)
 }
 
-func where(field string, op graph.Op, v any) graph.Cond { return graph.Cond{Field: field, Op: op, Value: v} }
+func where(field string, op graph.Op, v any) graph.Cond {
+	return graph.Cond{Field: field, Op: op, Value: v}
+}
 
 // testReadIDs: the nodes with those ids in the order given, duplicates and
 // missing ids skipped, Kind and Where applied, no paging.
