@@ -480,6 +480,23 @@ func checkKeys(n *yaml.Node, name string, t reflect.Type) error {
 		}
 		t = t.Elem()
 	}
+	if t.Kind() == reflect.Map {
+		if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+			return nil
+		}
+		if n.Kind != yaml.MappingNode {
+			return inputErr(name, n.Line, "", "want a mapping")
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if err := checkKeys(n.Content[i+1], name, t.Elem()); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if t.Kind() == reflect.Struct && n.Kind == yaml.ScalarNode && reflect.PointerTo(t).Implements(yamlUnmarshaler) {
+		return nil // a short form, e.g. a bare column name
+	}
 	if t.Kind() != reflect.Struct {
 		if n.Kind != yaml.ScalarNode {
 			return inputErr(name, n.Line, "", "want a single value")
@@ -511,6 +528,8 @@ func checkKeys(n *yaml.Node, name string, t reflect.Type) error {
 	}
 	return nil
 }
+
+var yamlUnmarshaler = reflect.TypeOf((*yaml.Unmarshaler)(nil)).Elem()
 
 func lineOfKey(m *yaml.Node, key string) int {
 	for i := 0; i+1 < len(m.Content); i += 2 {
