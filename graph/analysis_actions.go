@@ -219,7 +219,7 @@ func (a *Analyzer) Fill() []FillTarget {
 				downPresent = append(downPresent, p)
 			}
 		}
-		parts := ImportanceParts{Betweenness: round4(bc[i]), Reach: round4(a.reach(i))}
+		parts := ImportanceParts{Betweenness: bc[i], Reach: a.reach(i)}
 		if len(upPresent) > 0 {
 			parts.Bridge += 0.5
 		}
@@ -230,8 +230,10 @@ func (a *Analyzer) Fill() []FillTarget {
 			parts.Policy = math.Max(0, math.Min(1, pw))
 		}
 		w := o.Importance
-		ft.Parts = parts
 		ft.Importance = round4(w.Bridge*parts.Bridge + w.Betweenness*parts.Betweenness + w.Reach*parts.Reach + w.Policy*parts.Policy)
+		ft.Parts = ImportanceParts{Bridge: parts.Bridge, Betweenness: round4(parts.Betweenness), Reach: round4(parts.Reach), Policy: round4(parts.Policy)}
+		ft.Reasons = append(ft.Reasons, fmt.Sprintf("no local enterprise in %s (缺链); importance %.2f = %.1f*bridge %.2f + %.1f*betweenness %.2f + %.1f*reach %.2f + %.1f*policy %.2f",
+			o.Scope, ft.Importance, w.Bridge, parts.Bridge, w.Betweenness, parts.Betweenness, w.Reach, parts.Reach, w.Policy, parts.Policy))
 		switch {
 		case len(upPresent) > 0 && len(downPresent) > 0:
 			ft.Reasons = append(ft.Reasons, fmt.Sprintf("a gap between covered segments: fed by %s and feeding %s, both with local firms", ix.labels(upPresent, 3), ix.labels(downPresent, 3)))
