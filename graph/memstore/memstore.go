@@ -139,6 +139,23 @@ func (s *Store) check() error {
 	return nil
 }
 
+// begin checks that the store is open and the request still live.
+func (s *Store) begin(ctx context.Context, what string) error {
+	if err := s.check(); err != nil {
+		return err
+	}
+	return ctxErr(ctx, what)
+}
+
+// ctxErr classifies a finished context: the request's deadline passed or
+// its caller went away; either way the request is over (CodeTimeout).
+func ctxErr(ctx context.Context, what string) error {
+	if err := ctx.Err(); err != nil {
+		return graph.Wrap(graph.CodeTimeout, err, "memstore: "+what)
+	}
+	return nil
+}
+
 // Migrate does nothing: the store's indexes are built as data arrives.
 func (s *Store) Migrate(ctx context.Context) error {
 	s.mu.RLock()
@@ -357,13 +374,15 @@ func (s *Store) UpsertNodes(ctx context.Context, nodes []graph.Node) (graph.Writ
 	st := graph.NewWriteStats()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.check(); err != nil {
+	if err := s.begin(ctx, "upsert nodes"); err != nil {
 		return st, err
 	}
 	batchKind := make(map[string]graph.Kind, len(nodes))
 	for i, n := range nodes {
-		if i%1024 == 0 && ctx.Err() != nil {
-			return st, fmt.Errorf("memstore: upsert nodes: %w", ctx.Err())
+		if i%1024 == 0 {
+			if err := ctxErr(ctx, "upsert nodes"); err != nil {
+				return st, err
+			}
 		}
 		if err := graph.ValidateNode(n); err != nil {
 			return st, fmt.Errorf("node %q: %w", n.ID, err)
@@ -438,12 +457,14 @@ func (s *Store) UpsertEdges(ctx context.Context, edges []graph.Edge) (graph.Writ
 	st := graph.NewWriteStats()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.check(); err != nil {
+	if err := s.begin(ctx, "upsert edges"); err != nil {
 		return st, err
 	}
 	for i, e := range edges {
-		if i%1024 == 0 && ctx.Err() != nil {
-			return st, fmt.Errorf("memstore: upsert edges: %w", ctx.Err())
+		if i%1024 == 0 {
+			if err := ctxErr(ctx, "upsert edges"); err != nil {
+				return st, err
+			}
 		}
 		if err := graph.ValidateEdge(e); err != nil {
 			return st, fmt.Errorf("edge %s: %w", e.Key(), err)
@@ -503,7 +524,7 @@ func (s *Store) UpsertEdges(ctx context.Context, edges []graph.Edge) (graph.Writ
 func (s *Store) RemoveEdge(ctx context.Context, key graph.EdgeKey) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.check(); err != nil {
+	if err := s.begin(ctx, "remove edge"); err != nil {
 		return false, err
 	}
 	typ, ok := relIndex[key.Type]
@@ -543,7 +564,7 @@ func (s *Store) RemoveEdge(ctx context.Context, key graph.EdgeKey) (bool, error)
 func (s *Store) GetNodes(ctx context.Context, ids []string) ([]graph.Node, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	if err := s.check(); err != nil {
+	if err := s.begin(ctx, "get nodes"); err != nil {
 		return nil, err
 	}
 	out := make([]graph.Node, 0, len(ids))
@@ -560,7 +581,7 @@ func (s *Store) Stats(ctx context.Context) (graph.Stats, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	st := graph.Stats{ByKind: []graph.KindCount{}, ByType: []graph.KindCount{}}
-	if err := s.check(); err != nil {
+	if err := s.begin(ctx, "stats"); err != nil {
 		return st, err
 	}
 	st.Nodes, st.Edges = int64(len(s.nodes)), s.nEdges

@@ -1,6 +1,8 @@
 package memstore_test
 
 import (
+	"fmt"
+	"sync"
 	"testing"
 
 	"chainkg/graph"
@@ -14,4 +16,96 @@ func TestConformance(t *testing.T) {
 		t.Cleanup(func() { s.Close(t.Context()) })
 		return s
 	})
+}
+
+// TestClosed: after Close every call fails with CodeUnavailable; closing
+// twice is harmless.
+func TestClosed(t *testing.T) {
+	s := memstore.New()
+	ctx := t.Context()
+	if err := s.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := graph.CodeOf(s.Ping(ctx)); got != graph.CodeUnavailable {
+		t.Errorf("Ping after Close: %q", got)
+	}
+	if _, err := s.Read(ctx, graph.Query{Kind: graph.KindChain, First: 1}); graph.CodeOf(err) != graph.CodeUnavailable {
+		t.Errorf("Read after Close: %v", err)
+	}
+	if _, err := s.UpsertNodes(ctx, nil); graph.CodeOf(err) != graph.CodeUnavailable {
+		t.Errorf("UpsertNodes after Close: %v", err)
+	}
+}
+
+// TestConcurrent runs writers and readers together; run it with -race.
+func TestConcurrent(t *testing.T) {
+	s := memstore.New()
+	nodes, edges := storetest.Fixture()
+	storetest.Load(t, s, nodes, edges)
+	ctx := t.Context()
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 50 {
+				n := graph.Node{ID: fmt.Sprintf("ent:c%d-%d", w, i), Kind: graph.KindEnterprise, Name: "Concurrent", Prov: graph.Provenance{Source: graph.SourceSynthetic}}
+				if _, err := s.UpsertNodes(ctx, []graph.Node{n}); err != nil {
+					errs <- err
+					return
+				}
+				e := graph.Edge{Type: graph.RelOperatesIn, From: n.ID, To: "seg:ai-data", Prov: n.Prov}
+				if _, err := s.UpsertEdges(ctx, []graph.Edge{e}); err != nil {
+					errs <- err
+					return
+				}
+				if i%3 == 0 {
+					if _, err := s.RemoveEdge(ctx, e.Key()); err != nil {
+						errs <- err
+						return
+					}
+				}
+			}
+		}()
+	}
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 50 {
+				if _, err := s.Read(ctx, graph.Query{Kind: graph.KindSegment, First: 20, Total: true, Rels: []graph.RelQuery{
+					{Key: "e", Type: graph.RelOperatesIn, Dir: graph.In, Query: graph.Query{First: 5, Total: true}}}}); err != nil {
+					errs <- err
+					return
+				}
+				if _, err := s.Search(ctx, graph.SearchQuery{Text: "concurrent", First: 5}); err != nil {
+					errs <- err
+					return
+				}
+				if _, err := s.Projection(ctx, "chain:ai"); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	st, err := s.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := int64(len(nodes) + 200); st.Nodes != want {
+		t.Errorf("nodes = %d, want %d", st.Nodes, want)
+	}
+	if want := int64(len(edges) + 200 - 4*17); st.Edges != want {
+		t.Errorf("edges = %d, want %d", st.Edges, want)
+	}
 }

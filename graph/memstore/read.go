@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"container/heap"
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 
@@ -36,9 +35,7 @@ type reader struct {
 func (r *reader) tick() error {
 	r.steps++
 	if r.steps&1023 == 0 {
-		if err := r.ctx.Err(); err != nil {
-			return fmt.Errorf("memstore: read: %w", err)
-		}
+		return ctxErr(r.ctx, "read")
 	}
 	return nil
 }
@@ -51,7 +48,7 @@ func (s *Store) Read(ctx context.Context, q graph.Query) (*graph.Page, error) {
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	if err := s.check(); err != nil {
+	if err := s.begin(ctx, "read"); err != nil {
 		return nil, err
 	}
 	r := &reader{s: s, ctx: ctx}
@@ -439,7 +436,7 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Search
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	if err := s.check(); err != nil {
+	if err := s.begin(ctx, "read"); err != nil {
 		return nil, err
 	}
 	hits := []graph.SearchHit{}
@@ -458,8 +455,10 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Search
 	steps := 0
 	for _, list := range lists {
 		for _, n := range list {
-			if steps++; steps&1023 == 0 && ctx.Err() != nil {
-				return nil, fmt.Errorf("memstore: search: %w", ctx.Err())
+			if steps++; steps&1023 == 0 {
+				if err := ctxErr(ctx, "search"); err != nil {
+					return nil, err
+				}
 			}
 			ps := s.nodes[n].props
 			var probe graph.Node
@@ -526,8 +525,10 @@ func (s *Store) bfs(ctx context.Context, src uint32, maxDepth int, f []bool) (ma
 		var next []uint32
 		for _, n := range frontier {
 			for _, j := range s.nodes[n].adj {
-				if steps++; steps&1023 == 0 && ctx.Err() != nil {
-					return nil, fmt.Errorf("memstore: traverse: %w", ctx.Err())
+				if steps++; steps&1023 == 0 {
+					if err := ctxErr(ctx, "traverse"); err != nil {
+						return nil, err
+					}
 				}
 				if !allowed(f, s.edges[j].typ) {
 					continue
@@ -557,7 +558,7 @@ func (s *Store) Neighborhood(ctx context.Context, q graph.NeighborhoodQuery) (*g
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	if err := s.check(); err != nil {
+	if err := s.begin(ctx, "read"); err != nil {
 		return nil, err
 	}
 	center, ok := s.byID[q.ID]
@@ -634,7 +635,7 @@ func (s *Store) Paths(ctx context.Context, q graph.PathQuery) ([]graph.Path, err
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	if err := s.check(); err != nil {
+	if err := s.begin(ctx, "read"); err != nil {
 		return nil, err
 	}
 	from, ok1 := s.byID[q.From]
@@ -727,7 +728,7 @@ func comparePaths(a, b graph.Path) int {
 func (s *Store) Projection(ctx context.Context, chainID string) (*graph.Projection, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	if err := s.check(); err != nil {
+	if err := s.begin(ctx, "read"); err != nil {
 		return nil, err
 	}
 	chain, ok := s.byID[chainID]
@@ -774,8 +775,8 @@ func (s *Store) Projection(ctx context.Context, chainID string) (*graph.Projecti
 	walk(achievements, graph.RelValues, false)
 	walk(achievements, graph.RelValidates, false)
 	walk(achievements, graph.RelTransferredTo, true)
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("memstore: projection: %w", err)
+	if err := ctxErr(ctx, "projection"); err != nil {
+		return nil, err
 	}
 	sg := s.subgraph(keep, nil, &graph.Subgraph{Nodes: []graph.Node{}, Edges: []graph.Edge{}})
 	return &graph.Projection{ChainID: chainID, Revision: s.rev, Nodes: sg.Nodes, Edges: sg.Edges}, nil

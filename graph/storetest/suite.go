@@ -33,6 +33,7 @@ import (
 	"context"
 	"slices"
 	"testing"
+	"time"
 
 	"chainkg/graph"
 )
@@ -81,6 +82,7 @@ var writeTests = []subtest{
 	{"Stats", testStats},
 	{"Revision", testRevision},
 	{"PropertyTypes", testPropertyTypes},
+	{"DeadlinePassed", testDeadline},
 }
 
 func testLifecycle(t *testing.T, s graph.Store) {
@@ -175,4 +177,41 @@ func clone(m map[string]any) map[string]any {
 		out[k] = v
 	}
 	return out
+}
+
+// testDeadline: every call made with a context whose deadline has passed
+// fails with CodeTimeout, and the writes change nothing.
+func testDeadline(t *testing.T, s graph.Store) {
+	nodes, edges := Fixture()
+	Load(t, s, nodes[:10], nil)
+	r0 := rev(t, s)
+	ctx, cancel := context.WithDeadline(bg, time.Now().Add(-time.Second))
+	defer cancel()
+	calls := map[string]func() error{
+		"UpsertNodes": func() error { _, err := s.UpsertNodes(ctx, nodes); return err },
+		"UpsertEdges": func() error { _, err := s.UpsertEdges(ctx, edges[:3]); return err },
+		"GetNodes":    func() error { _, err := s.GetNodes(ctx, []string{"chain:ai"}); return err },
+		"Read":        func() error { _, err := s.Read(ctx, graph.Query{Kind: graph.KindChain, First: 5}); return err },
+		"Search":      func() error { _, err := s.Search(ctx, graph.SearchQuery{Text: "ai", First: 5}); return err },
+		"Neighborhood": func() error {
+			_, err := s.Neighborhood(ctx, graph.NeighborhoodQuery{ID: "chain:ai", Depth: 1, Limit: 5})
+			return err
+		},
+		"Paths": func() error {
+			_, err := s.Paths(ctx, graph.PathQuery{From: "chain:ai", To: "chain:h2", MaxHops: 2, Limit: 5})
+			return err
+		},
+		"Projection": func() error { _, err := s.Projection(ctx, "chain:ai"); return err },
+	}
+	for _, name := range graph.SortedKeys(calls) {
+		if got := graph.CodeOf(calls[name]()); got != graph.CodeTimeout {
+			t.Errorf("%s with a passed deadline: code %q, want %s", name, got, graph.CodeTimeout)
+		}
+	}
+	if r := rev(t, s); r != r0 {
+		t.Errorf("revision moved from %d to %d", r0, r)
+	}
+	if st := stats(t, s); st.Nodes != 10 || st.Edges != 0 {
+		t.Errorf("writes with a passed deadline changed the graph: %+v", st)
+	}
 }
