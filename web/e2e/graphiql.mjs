@@ -10,6 +10,7 @@ import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { EXAMPLES } from '../src/examples.js';
 
 const base = (process.argv[2] || process.env.CHAINKG_URL || '').replace(/\/+$/, '');
 if (!base) {
@@ -119,8 +120,43 @@ async function openAndWait(page, url) {
 const page = context.pages()[0] ?? (await context.newPage());
 watch(page);
 
-await check('GET /graphiql opens GraphiQL, runs a query and shows the result', async () => {
+// runAndWait clicks the run button and waits for the POST /graphql answer and
+// for `want` in the result pane; it returns the pane's text.
+async function runAndWait(page, want) {
+  const answered = page.waitForResponse(
+    (r) => r.url() === `${origin}/graphql` && r.request().method() === 'POST'
+      && !(r.request().postData() ?? '').includes('IntrospectionQuery'),
+    { timeout: TIMEOUT },
+  );
+  await page.locator('.graphiql-execute-button').click();
+  const res = await answered;
+  if (res.status() !== 200) throw new Error(`POST /graphql answered ${res.status()}`);
+  await page.waitForFunction(
+    (w) => (document.querySelector('.graphiql-response')?.innerText ?? '').includes(w),
+    want,
+    { timeout: TIMEOUT },
+  );
+  const text = await responseText(page);
+  if (/"errors"/.test(text)) throw new Error(`result has errors: ${text.slice(0, 300)}`);
+  return text;
+}
+
+await check('GET /graphiql opens with the example tabs and runs the first one', async () => {
   await openAndWait(page, `${base}/graphiql`);
+  const tabs = await page.locator('.graphiql-tab').count();
+  if (tabs !== EXAMPLES.length) throw new Error(`${tabs} tabs open, want ${EXAMPLES.length}`);
+  const first = /query\s+(\w+)/.exec(EXAMPLES[0].query)[1];
+  const active = await page.locator('.graphiql-tab-active').innerText();
+  if (!active.includes(first)) throw new Error(`active tab is ${JSON.stringify(active)}, want ${first}`);
+  // The first example's root field, as it appears in the JSON result.
+  const root = /\{\s*(\w+)/.exec(EXAMPLES[0].query.replace(/^#.*$/gm, ''))[1];
+  await runAndWait(page, `"${root}"`);
+  const examplesShot = shot.replace(/\.png$/, '') + '-example.png';
+  await page.screenshot({ path: examplesShot });
+  console.log(`      screenshot: ${examplesShot}`);
+});
+
+await check('a query typed into the editor runs and its result shows', async () => {
   // Focus the editor by clicking its text area (Monaco's own textarea is 1px wide).
   await page.locator('.graphiql-query-editor .view-lines').first().click();
   await page.keyboard.press('ControlOrMeta+A');
@@ -131,20 +167,7 @@ await check('GET /graphiql opens GraphiQL, runs a query and shows the result', a
   if (typed.replace(/\s+/g, ' ').trim() !== QUERY.replace(/\s+/g, ' ').trim()) {
     throw new Error(`editor holds ${JSON.stringify(typed)}`);
   }
-  const answered = page.waitForResponse(
-    (r) => r.url() === `${origin}/graphql` && r.request().method() === 'POST',
-    { timeout: TIMEOUT },
-  );
-  await page.locator('.graphiql-execute-button').click();
-  const res = await answered;
-  if (res.status() !== 200) throw new Error(`POST /graphql answered ${res.status()}`);
-  await page.waitForFunction(
-    (want) => (document.querySelector('.graphiql-response')?.innerText ?? '').includes(want),
-    EXPECT,
-    { timeout: TIMEOUT },
-  );
-  const text = await responseText(page);
-  if (/"errors"/.test(text)) throw new Error(`result has errors: ${text.slice(0, 300)}`);
+  await runAndWait(page, EXPECT);
   await page.screenshot({ path: shot });
   console.log(`      screenshot: ${shot}`);
 });

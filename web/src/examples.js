@@ -9,12 +9,13 @@ const q = (s) => s.trim() + '\n';
 export const EXAMPLES = [
   {
     query: q(`
-# Welcome to chainkg: the Yangpu industry-chain knowledge graph.
-# Each tab holds an example; press the run button (or Ctrl-Enter).
-# The doc explorer (book icon, top left) lists every type and field.
+# chainkg: the Yangpu industry-chain knowledge graph.
+# Each tab is an example: run it with the pink button
+# or Ctrl-Enter. The book icon (top left) opens the
+# docs of every type and field.
 #
-# The key industry chains and their segments, upstream to downstream,
-# with the local enterprises operating in each segment.
+# The key chains and their segments, upstream to
+# downstream, with the local enterprises in each.
 query ChainsWithSegments {
   chains(first: 10, orderBy: {field: name}) {
     totalCount
@@ -45,8 +46,9 @@ query ChainsWithSegments {
   },
   {
     query: q(`
-# Local high-tech enterprises, largest R&D intensity first, one page at a
-# time: pass pageInfo.endCursor as $after to get the next page.
+# Local high-tech enterprises, highest R&D intensity
+# first, a page at a time: pass pageInfo.endCursor
+# as $after (Variables, below) for the next page.
 query HighTechEnterprises($after: String) {
   enterprises(
     first: 10
@@ -75,7 +77,8 @@ query HighTechEnterprises($after: String) {
   },
   {
     query: q(`
-# Search names and aliases, Chinese or English: everything about Fudan.
+# Search names and aliases, Chinese or English:
+# everything named after Fudan.
 query SearchFudan {
   search(text: "复旦", first: 20) {
     score
@@ -91,7 +94,8 @@ query SearchFudan {
   },
   {
     query: q(`
-# Everything within two hops of Fudan University, ready for a graph view.
+# Everything within two hops of Fudan University,
+# nodes and edges ready for a graph view.
 query FudanNeighborhood {
   neighborhood(id: "univ-fudan", depth: 2, limit: 60) {
     truncated
@@ -103,9 +107,10 @@ query FudanNeighborhood {
   },
   {
     query: q(`
-# How a lab's result reached an enterprise: the achievement-transfer
-# pipeline (produced, valued, validated, transferred) from Tongji's
-# hydrogen lab to Hydrocell.
+# How a lab's result reached an enterprise: the
+# achievement-transfer pipeline (produced, valued,
+# validated, transferred) from Tongji's hydrogen lab
+# to Hydrocell.
 query LabToEnterprise {
   paths(
     from: "lab-tongji-h2"
@@ -122,7 +127,8 @@ query LabToEnterprise {
   },
   {
     query: q(`
-# The size of the graph, by node kind and relation type.
+# The size of the graph, by node kind and by
+# relation type.
 query GraphStats {
   stats {
     nodes

@@ -13,6 +13,17 @@ import { GraphiQL } from 'graphiql';
 import { fetcher } from './fetcher.js';
 import { EXAMPLES } from './examples.js';
 
+// The data are largely Chinese: Monaco would box every full-width bracket and
+// comma of a result as an "ambiguous character". Turn that off for every editor
+// GraphiQL creates. This is the same lazily loaded module GraphiQL imports, so
+// it adds no code; its promise settles first, so the hook is in place before
+// GraphiQL creates its editors.
+import('monaco-graphql/esm/monaco-editor.js').then((monaco) => {
+  monaco.editor.onDidCreateEditor((editor) => {
+    editor.updateOptions({ unicodeHighlight: { ambiguousCharacters: false } });
+  });
+});
+
 const root = createRoot(document.getElementById('graphiql'));
 root.render(
   createElement(GraphiQL, {
