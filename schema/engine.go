@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"sync"
 
 	"github.com/graphql-go/graphql"
@@ -190,8 +191,25 @@ func (e *Engine) Do(ctx context.Context, req Request) Result {
 	for _, fe := range r.Errors {
 		out.Errors = append(out.Errors, convert(fe, out.Outcome, ctx))
 	}
+	// graphql-go resolves the fields of a query in map order: sort the
+	// errors by document position so responses are deterministic.
+	sort.SliceStable(out.Errors, func(i, j int) bool { return errLess(out.Errors[i], out.Errors[j]) })
 	out.Errors = e.capErrors(out.Errors)
 	return out
+}
+
+func errLess(a, b Error) bool {
+	la, lb := Location{}, Location{}
+	if len(a.Locations) > 0 {
+		la = a.Locations[0]
+	}
+	if len(b.Locations) > 0 {
+		lb = b.Locations[0]
+	}
+	if la != lb {
+		return la.Line < lb.Line || (la.Line == lb.Line && la.Column < lb.Column)
+	}
+	return fmt.Sprint(a.Path) < fmt.Sprint(b.Path)
 }
 
 func hasPath(errs []gqlerrors.FormattedError) bool {
