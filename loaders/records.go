@@ -140,7 +140,7 @@ func readCSV(r io.Reader, name string, fn func(record) error) error {
 		seen[h] = true
 		cols[i] = h
 	}
-	cr.FieldsPerRecord = len(cols)
+	cr.FieldsPerRecord = -1 // checked below, to name the missing column
 	for {
 		row, err := cr.Read()
 		if err == io.EOF {
@@ -150,6 +150,12 @@ func readCSV(r io.Reader, name string, fn func(record) error) error {
 			return csvErr(name, err)
 		}
 		line, _ := cr.FieldPos(0)
+		if len(row) < len(cols) {
+			return inputErr(name, line, cols[len(row)], "missing column: the row has %d values, the header %d (first missing: %s)", len(row), len(cols), cols[len(row)])
+		}
+		if len(row) > len(cols) {
+			return inputErr(name, line, fmt.Sprintf("column %d", len(cols)+1), "the row has %d values, the header only %d (an unquoted comma?)", len(row), len(cols))
+		}
 		rec := record{file: name, line: line, fields: make([]field, 0, len(row))}
 		for i, cell := range row {
 			if !utf8.ValidString(cell) {
@@ -171,9 +177,6 @@ func csvErr(name string, err error) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
 		msg := pe.Err.Error()
-		if errors.Is(pe.Err, csv.ErrFieldCount) {
-			msg = "wrong number of fields: every row needs one value per header column (a missing column or an unquoted comma?)"
-		}
 		return &graph.Error{Code: graph.CodeInvalidInput, File: name, Line: pe.Line, Field: fmt.Sprintf("column %d", pe.Column), Msg: msg}
 	}
 	return &graph.Error{Code: graph.CodeInvalidInput, File: name, Msg: "cannot read CSV", Err: err}

@@ -1,0 +1,235 @@
+package loaders_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"testing"
+	"testing/fstest"
+
+	"chainkg/data"
+	"chainkg/graph"
+	"chainkg/graph/memstore"
+	"chainkg/loaders"
+)
+
+// counting wraps a real store, counts write calls and can fail the n-th one.
+type counting struct {
+	*memstore.Store
+	nodeCalls, edgeCalls int
+	failAt               int // fail the failAt-th write call (1-based); 0 never
+	calls                int
+	committed            int // rows in successful write calls
+}
+
+var errInjected = errors.New("injected store failure")
+
+func (c *counting) UpsertNodes(ctx context.Context, ns []graph.Node) (graph.WriteStats, error) {
+	c.nodeCalls++
+	c.calls++
+	if c.calls == c.failAt {
+		return graph.WriteStats{}, graph.Wrap(graph.CodeUnavailable, errInjected, "write nodes")
+	}
+	c.committed += len(ns)
+	return c.Store.UpsertNodes(ctx, ns)
+}
+
+func (c *counting) UpsertEdges(ctx context.Context, es []graph.Edge) (graph.WriteStats, error) {
+	c.edgeCalls++
+	c.calls++
+	if c.calls == c.failAt {
+		return graph.WriteStats{}, graph.Wrap(graph.CodeUnavailable, errInjected, "write edges")
+	}
+	c.committed += len(es)
+	return c.Store.UpsertEdges(ctx, es)
+}
+
+func bundled(t *testing.T) *loaders.Dataset {
+	t.Helper()
+	ds, err := loaders.ReadDataset(data.FS, data.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ds
+}
+
+func TestLoadTwiceChangesNothing(t *testing.T) {
+	ctx := context.Background()
+	ds := bundled(t)
+	s := memstore.New()
+	first, err := loaders.Load(ctx, s, ds, loaders.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.Total.Created != len(ds.Nodes)+len(ds.Edges) || !first.Changed() {
+		t.Errorf("first load: %+v", first.Total)
+	}
+	st, _ := s.Stats(ctx)
+	if st.Nodes != int64(len(ds.Nodes)) || st.Edges != int64(len(ds.Edges)) {
+		t.Errorf("store holds %d nodes %d edges, dataset %d %d", st.Nodes, st.Edges, len(ds.Nodes), len(ds.Edges))
+	}
+	rev, _ := s.Revision(ctx)
+	second, err := loaders.Load(ctx, s, ds, loaders.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.Changed() || second.Total.Unchanged != second.Total.Rows {
+		t.Errorf("second load changed something: %+v", second.Total)
+	}
+	if rev2, _ := s.Revision(ctx); rev2 != rev {
+		t.Errorf("revision moved %d -> %d on a no-op load", rev, rev2)
+	}
+	if _, err := json.Marshal(second); err != nil {
+		t.Errorf("report does not marshal: %v", err)
+	}
+}
+
+func TestLoadBatchesAndProgress(t *testing.T) {
+	ctx := context.Background()
+	ds := bundled(t)
+	c := &counting{Store: memstore.New()}
+	var last, calls int
+	rep, err := loaders.Load(ctx, c, ds, loaders.Options{BatchSize: 10, Progress: func(done, total int) {
+		if done <= last || total != len(ds.Nodes)+len(ds.Edges) {
+			t.Errorf("progress %d/%d after %d", done, total, last)
+		}
+		last, calls = done, calls+1
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := 0
+	for _, k := range rep.Nodes {
+		want += (k.Rows + 9) / 10
+	}
+	if c.nodeCalls != want {
+		t.Errorf("UpsertNodes calls = %d, want %d (one per batch of 10 per kind)", c.nodeCalls, want)
+	}
+	if last != len(ds.Nodes)+len(ds.Edges) || calls != c.nodeCalls+c.edgeCalls {
+		t.Errorf("progress ended at %d after %d calls", last, calls)
+	}
+}
+
+func TestDryRunWritesNothing(t *testing.T) {
+	ctx := context.Background()
+	c := &counting{Store: memstore.New()}
+	rep, err := loaders.Load(ctx, c, bundled(t), loaders.Options{DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.calls != 0 || rep.Changed() || !rep.DryRun {
+		t.Errorf("dry run wrote: calls=%d report=%+v", c.calls, rep.Total)
+	}
+}
+
+// TestFailureMidLoadConverges is the guarantee docs/dataset.md states: a
+// store failure leaves committed batches complete, and re-running converges
+// to the graph a clean run gives.
+func TestFailureMidLoadConverges(t *testing.T) {
+	ctx := context.Background()
+	ds := bundled(t)
+	clean := memstore.New()
+	if _, err := loaders.Load(ctx, clean, ds, loaders.Options{BatchSize: 25}); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := clean.Stats(ctx)
+	for _, failAt := range []int{1, 3, 12, 20} {
+		c := &counting{Store: memstore.New(), failAt: failAt}
+		_, err := loaders.Load(ctx, c, ds, loaders.Options{BatchSize: 25})
+		if !errors.Is(err, errInjected) || graph.CodeOf(err) != graph.CodeUnavailable {
+			t.Fatalf("failAt %d: err = %v", failAt, err)
+		}
+		mid, _ := c.Stats(ctx)
+		if mid.Nodes+mid.Edges != int64(c.committed) || c.calls != failAt {
+			t.Errorf("failAt %d: store holds %d rows, the %d batches before the failure wrote %d", failAt, mid.Nodes+mid.Edges, failAt-1, c.committed)
+		}
+		c.failAt = 0
+		rep, err := loaders.Load(ctx, c, ds, loaders.Options{BatchSize: 25})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := c.Stats(ctx)
+		if got.Nodes != want.Nodes || got.Edges != want.Edges {
+			t.Errorf("failAt %d: after re-run %+v, clean run %+v", failAt, got, want)
+		}
+		if rep.Total.Unchanged != int(mid.Nodes+mid.Edges) {
+			t.Errorf("failAt %d: re-run left %d unchanged, want the %d committed", failAt, rep.Total.Unchanged, mid.Nodes+mid.Edges)
+		}
+	}
+}
+
+func TestExternalEndpoints(t *testing.T) {
+	ctx := context.Background()
+	fsys := fstest.MapFS{
+		"x/dataset.yaml": {Data: []byte("name: extra\nsource: test\nedges:\n  - {file: coop.csv, type: COOPERATES_WITH}\n")},
+		"x/coop.csv":     {Data: []byte("from,to,kind\nent-aurora-mind,univ-tongji,joint R&D\n")},
+	}
+	ds, err := loaders.ReadDataset(fsys, "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ds.External) != 2 {
+		t.Fatalf("external = %v", ds.External)
+	}
+	// Into an empty store: the endpoints exist nowhere.
+	if _, err := loaders.Load(ctx, memstore.New(), ds, loaders.Options{}); graph.CodeOf(err) != graph.CodeNotFound {
+		t.Errorf("empty store: err = %v, want NOT_FOUND", err)
+	}
+	// Into a store with the bundled data: fine.
+	s := memstore.New()
+	if _, err := loaders.Load(ctx, s, bundled(t), loaders.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := loaders.Load(ctx, s, ds, loaders.Options{})
+	if err != nil || rep.Total.Created != 1 {
+		t.Fatalf("load onto bundled: %v %+v", err, rep)
+	}
+	// Endpoint kinds are checked against the store too.
+	bad := fstest.MapFS{
+		"x/dataset.yaml": {Data: []byte("name: extra\nsource: test\nedges:\n  - {file: ops.csv, type: OPERATES_IN}\n")},
+		"x/ops.csv":      {Data: []byte("from,to\nent-aurora-mind,univ-tongji\n")},
+	}
+	ds2, err := loaders.ReadDataset(bad, "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err = loaders.Load(ctx, s, ds2, loaders.Options{})
+	var ge *graph.Error
+	if !errors.As(err, &ge) || ge.File != "x/ops.csv" || ge.Line != 2 || ge.Field != "type" || rep.Total.Rejected != 1 {
+		t.Errorf("kind clash: %v, rejected %d", err, rep.Total.Rejected)
+	}
+	// A dataset node whose id is another kind in the store.
+	clash := fstest.MapFS{
+		"x/dataset.yaml": {Data: []byte("name: clash\nsource: test\nnodes:\n  - {file: labs.csv, kind: Lab}\n")},
+		"x/labs.csv":     {Data: []byte("id,name\nuniv-fudan,Not a university\n")},
+	}
+	ds3, err := loaders.ReadDataset(clash, "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := loaders.Load(ctx, s, ds3, loaders.Options{}); graph.CodeOf(err) != graph.CodeConflict {
+		t.Errorf("kind clash on a node: %v", err)
+	}
+}
+
+func TestMerge(t *testing.T) {
+	a := bundled(t)
+	fsys := fstest.MapFS{
+		"x/dataset.yaml": {Data: []byte("name: extra\nsource: test\nedges:\n  - {file: coop.csv, type: COOPERATES_WITH}\n")},
+		"x/coop.csv":     {Data: []byte("from,to,kind\nent-aurora-mind,univ-tongji,joint R&D\n")},
+	}
+	b, err := loaders.ReadDataset(fsys, "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := loaders.Merge(a, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.External) != 0 || len(m.Edges) != len(a.Edges)+1 {
+		t.Errorf("merge: external %v, edges %d", m.External, len(m.Edges))
+	}
+	if _, err := loaders.Merge(a, a); err != nil {
+		t.Errorf("merging identical data: %v", err)
+	}
+}
