@@ -37,7 +37,7 @@ chains:
       - {id: s-1, name: Seg one, stage: UPSTREAM, requires: [tf-a], feeds: [s-2]}
       - {id: s-2, name: Seg two, stage: DOWNSTREAM}
 `)},
-		"ds/ents.csv": {Data: []byte("id,name,name_zh,tier,employees,highTech\nent-1,One,一,SME,10,false\nent-2,Two,二,LEADER,2000,true\n")},
+		"ds/ents.csv":   {Data: []byte("id,name,name_zh,tier,employees,highTech\nent-1,One,一,SME,10,false\nent-2,Two,二,LEADER,2000,true\n")},
 		"ds/labs.jsonl": {Data: []byte(`{"id":"lab-1","name":"Lab one","labType":"KEY_LAB","region":"Yangpu"}` + "\n")},
 		"ds/misc.yaml":  {Data: []byte("- {id: u-1, kind: University, name: Uni, region: Yangpu}\n")},
 		"ds/ops.csv":    {Data: []byte("from,to,role\nent-1,s-1,maker\nent-2,s-2,\n")},

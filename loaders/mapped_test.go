@@ -88,10 +88,10 @@ func TestReadMappedErrors(t *testing.T) {
 		return fsys
 	}
 	cases := []struct {
-		name, file, src          string
-		wantFile                 string
-		wantLine                 int
-		wantField                string
+		name, file, src string
+		wantFile        string
+		wantLine        int
+		wantField       string
 	}{
 		{"unmapped relation", "m/relations.jsonl", `{"head": "900001", "tail": "900003", "relation": "投资"}` + "\n", "m/relations.jsonl", 1, "relation"},
 		{"bad revenue", "m/companies.csv", "股票代码,公司名称,英文名称,省份,成立日期,员工人数,营业收入(元),高新技术企业,股票简称\n900001,甲,A,上海,2009-01-01,10,很多,是,甲\n", "m/companies.csv", 2, "营业收入(元)"},
