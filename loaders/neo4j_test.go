@@ -1,0 +1,135 @@
+package loaders_test
+
+import (
+	"context"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"chainkg/graph"
+	"chainkg/graph/memstore"
+	"chainkg/graph/neo4jstore"
+	"chainkg/graph/storetest"
+	"chainkg/loaders"
+)
+
+// TestNeo4jLoad: the bundled dataset loads into Neo4j with the same counts
+// as the embedded store; the second run changes nothing; broken input (an
+// endpoint that exists nowhere, a kind clash) leaves Neo4j unchanged; a
+// re-run after an interrupted load converges.
+func TestNeo4jLoad(t *testing.T) {
+	env := storetest.Neo4j(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	neo, err := neo4jstore.Open(ctx, neo4jstore.Config{URI: env.URI, Username: env.Username, Password: env.Password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer neo.Close(context.Background())
+	if err := neo.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := neo.Reset(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ds := bundled(t)
+
+	mem := memstore.New()
+	if _, err := loaders.Load(ctx, mem, ds, loaders.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := mem.Stats(ctx)
+
+	first, err := loaders.Load(ctx, neo, ds, loaders.Options{BatchSize: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.Total.Created != len(ds.Nodes)+len(ds.Edges) {
+		t.Errorf("first load created %d of %d", first.Total.Created, len(ds.Nodes)+len(ds.Edges))
+	}
+	got, err := neo.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameStats(t, "after the first load", got, want)
+	rev, _ := neo.Revision(ctx)
+
+	second, err := loaders.Load(ctx, neo, ds, loaders.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.Changed() || second.Total.Unchanged != second.Total.Rows {
+		t.Errorf("second load changed something: %+v", second.Total)
+	}
+	if rev2, _ := neo.Revision(ctx); rev2 != rev {
+		t.Errorf("revision moved %d -> %d on a no-op load", rev, rev2)
+	}
+
+	for name, fsys := range map[string]fstest.MapFS{
+		"edge to a node that exists nowhere": {
+			"x/dataset.yaml": {Data: []byte("name: x\nsource: t\nnodes: [{file: n.csv, kind: Lab}]\nedges: [{file: e.csv, type: COOPERATES_WITH}]\n")},
+			"x/n.csv":        {Data: []byte("id,name\nlab-new,New lab\n")},
+			"x/e.csv":        {Data: []byte("from,to\nlab-new,univ-fudan\nlab-new,nowhere-1\n")},
+		},
+		"id taken by another kind": {
+			"x/dataset.yaml": {Data: []byte("name: x\nsource: t\nnodes: [{file: n.csv, kind: Lab}]\n")},
+			"x/n.csv":        {Data: []byte("id,name\nlab-new,New lab\nuniv-tongji,Tongji as a lab\n")},
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			bad, err := loaders.ReadDataset(fsys, "x")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := loaders.Load(ctx, neo, bad, loaders.Options{}); err == nil {
+				t.Fatal("no error")
+			}
+			after, _ := neo.Stats(ctx)
+			sameStats(t, "after the rejected load", after, want)
+			if rev2, _ := neo.Revision(ctx); rev2 != rev {
+				t.Errorf("revision moved %d -> %d", rev, rev2)
+			}
+		})
+	}
+
+	// Interrupted load (the context dies after a few batches), then a re-run.
+	if err := neo.Reset(ctx); err != nil {
+		t.Fatal(err)
+	}
+	cctx, stop := context.WithCancel(ctx)
+	batches := 0
+	_, err = loaders.Load(cctx, neo, ds, loaders.Options{BatchSize: 20, Progress: func(done, total int) {
+		if batches++; batches == 4 {
+			stop()
+		}
+	}})
+	if err == nil {
+		t.Fatal("interrupted load did not fail")
+	}
+	mid, _ := neo.Stats(ctx)
+	if mid.Nodes == 0 || mid.Nodes >= want.Nodes {
+		t.Errorf("interrupted load left %d nodes; want some committed batches", mid.Nodes)
+	}
+	if _, err := loaders.Load(ctx, neo, ds, loaders.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	final, _ := neo.Stats(ctx)
+	sameStats(t, "after the re-run", final, want)
+}
+
+func sameStats(t *testing.T, what string, got, want graph.Stats) {
+	t.Helper()
+	if got.Nodes != want.Nodes || got.Edges != want.Edges || len(got.ByKind) != len(want.ByKind) || len(got.ByType) != len(want.ByType) {
+		t.Fatalf("%s: got %d nodes %d edges, want %d %d", what, got.Nodes, got.Edges, want.Nodes, want.Edges)
+	}
+	for i := range got.ByKind {
+		if got.ByKind[i] != want.ByKind[i] {
+			t.Errorf("%s: %v, want %v", what, got.ByKind[i], want.ByKind[i])
+		}
+	}
+	for i := range got.ByType {
+		if got.ByType[i] != want.ByType[i] {
+			t.Errorf("%s: %v, want %v", what, got.ByType[i], want.ByType[i])
+		}
+	}
+}
