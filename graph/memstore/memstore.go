@@ -22,6 +22,7 @@ package memstore
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"slices"
 	"strings"
@@ -52,26 +53,29 @@ type Store struct {
 	keyRole  []role
 	keyShare []bool         // values of this key are interned
 	strs     map[string]any // interned boxed strings
+
+	shapes   [][]uint16        // interned sorted key lists; shape 0 is empty
+	shapeIdx map[string]uint32 // by the key list's bytes
+	edgeVals map[string][]any  // interned value lists of edges whose values are all shared strings
 }
 
-// node is one vertex. props excludes the id and is sorted by key index.
+// node is one vertex. Its storage properties (without the id) are the
+// keys of shapes[shape] with the values in vals, in the same order: nodes of
+// one kind mostly share a shape, so each property costs one interface value.
 type node struct {
 	id    string
-	props []prop
+	vals  []any
 	adj   []uint32 // edges touching this node, either direction (a self-loop once)
+	shape uint32
 	kind  uint8
 }
 
 // edge is one relationship; typ is the relation index + 1 (0: free slot).
 type edge struct {
 	from, to uint32
-	props    []prop
+	vals     []any
+	shape    uint32
 	typ      uint8
-}
-
-type prop struct {
-	v   any
-	key uint16
 }
 
 // role says where a storage property goes when a node is rebuilt.
@@ -129,6 +133,9 @@ func New() *Store {
 		typeCount: make([]int64, len(graph.Rels)+1),
 		keyIdx:    map[string]uint16{},
 		strs:      map[string]any{},
+		shapes:    [][]uint16{nil},
+		shapeIdx:  map[string]uint32{"": 0},
+		edgeVals:  map[string][]any{},
 	}
 }
 
@@ -192,6 +199,15 @@ func (s *Store) key(name string) uint16 {
 	return i
 }
 
+// smallInts are preboxed int64 values: boxing them allocates nothing.
+var smallInts = func() []any {
+	out := make([]any, 1<<13)
+	for i := range out {
+		out[i] = int64(i)
+	}
+	return out
+}()
+
 // box stores v for key k, interning shared strings and copying lists.
 func (s *Store) box(k uint16, v any) any {
 	switch x := v.(type) {
@@ -210,6 +226,9 @@ func (s *Store) box(k uint16, v any) any {
 	case bool:
 		return x
 	case int64:
+		if x >= 0 && x < int64(len(smallInts)) {
+			return smallInts[x]
+		}
 		return x
 	case float64:
 		return x
@@ -217,27 +236,56 @@ func (s *Store) box(k uint16, v any) any {
 	return v
 }
 
-// storeProps converts a flattened property map to sorted props.
-func (s *Store) storeProps(m map[string]any) []prop {
+// storeProps converts a flattened property map to a shape and its values.
+// With share set (edges), a value list made only of shared strings is
+// interned too, so the common edge with just its provenance costs nothing.
+func (s *Store) storeProps(m map[string]any, share bool) (uint32, []any) {
 	delete(m, graph.PropID)
 	if len(m) == 0 {
-		return nil
+		return 0, nil
 	}
-	ps := make([]prop, 0, len(m))
-	for k, v := range m {
-		ki := s.key(k)
-		ps = append(ps, prop{key: ki, v: s.box(ki, graph.Normalize(v))})
+	keys := make([]uint16, 0, len(m))
+	for k := range m {
+		keys = append(keys, s.key(k))
 	}
-	slices.SortFunc(ps, func(a, b prop) int { return int(a.key) - int(b.key) })
-	return ps
+	slices.Sort(keys)
+	kb := make([]byte, 0, 2*len(keys)+32)
+	for _, k := range keys {
+		kb = append(kb, byte(k), byte(k>>8))
+	}
+	shape, ok := s.shapeIdx[string(kb)]
+	if !ok {
+		shape = uint32(len(s.shapes))
+		s.shapes = append(s.shapes, keys)
+		s.shapeIdx[string(kb)] = shape
+	}
+	vals := make([]any, len(keys))
+	shared := share
+	for i, k := range keys {
+		vals[i] = s.box(k, graph.Normalize(m[s.keys[k]]))
+		if _, isStr := vals[i].(string); !isStr || !s.keyShare[k] {
+			shared = false
+		}
+	}
+	if shared {
+		for _, v := range vals {
+			kb = binary.AppendUvarint(kb, uint64(len(v.(string))))
+			kb = append(kb, v.(string)...)
+		}
+		if have, ok := s.edgeVals[string(kb)]; ok {
+			return shape, have
+		}
+		s.edgeVals[string(kb)] = vals
+	}
+	return shape, vals
 }
 
-func sameProps(a, b []prop) bool {
-	if len(a) != len(b) {
+func sameProps(shapeA uint32, a []any, shapeB uint32, b []any) bool {
+	if shapeA != shapeB || len(a) != len(b) {
 		return false
 	}
 	for i := range a {
-		if a[i].key != b[i].key || !sameValue(a[i].v, b[i].v) {
+		if !sameValue(a[i], b[i]) {
 			return false
 		}
 	}
@@ -264,15 +312,16 @@ func (s *Store) lookup(i uint32, field string) (any, bool) {
 	if !ok {
 		return nil, false
 	}
-	return findProp(s.nodes[i].props, k)
+	return s.findProp(&s.nodes[i], k)
 }
 
-func findProp(ps []prop, k uint16) (any, bool) {
-	for _, p := range ps {
-		if p.key == k {
-			return p.v, true
+// findProp returns node n's value for key k.
+func (s *Store) findProp(n *node, k uint16) (any, bool) {
+	for i, key := range s.shapes[n.shape] {
+		if key == k {
+			return n.vals[i], true
 		}
-		if p.key > k {
+		if key > k {
 			break
 		}
 	}
@@ -283,59 +332,59 @@ func findProp(ps []prop, k uint16) (any, bool) {
 func (s *Store) nodeOut(i uint32) graph.Node {
 	r := &s.nodes[i]
 	n := graph.Node{ID: r.id, Kind: graph.Kinds[r.kind].Kind}
-	s.fill(r.props, &n.Prov, func(name string, v any) {
+	s.fill(r.shape, r.vals, &n.Prov, func(name string, v any) {
 		if n.Props == nil {
-			n.Props = make(map[string]any, len(r.props))
+			n.Props = make(map[string]any, len(r.vals))
 		}
 		n.Props[name] = v
 	}, &n)
 	return n
 }
 
-// fill distributes props to the provenance, the node's common fields (n may
-// be nil for edges) and other properties.
-func (s *Store) fill(ps []prop, prov *graph.Provenance, other func(string, any), n *graph.Node) {
-	for _, p := range ps {
-		switch s.keyRole[p.key] {
+// fill distributes values to the provenance, the node's common fields (n
+// may be nil for edges) and other properties.
+func (s *Store) fill(shape uint32, vals []any, prov *graph.Provenance, other func(string, any), n *graph.Node) {
+	for i, key := range s.shapes[shape] {
+		v := vals[i]
+		switch s.keyRole[key] {
 		case roleName:
 			if n != nil {
-				n.Name = p.v.(string)
+				n.Name = v.(string)
 				continue
 			}
 		case roleNameZh:
 			if n != nil {
-				n.NameZh = p.v.(string)
+				n.NameZh = v.(string)
 				continue
 			}
 		case roleAliases:
 			if n != nil {
-				n.Aliases = slices.Clone(p.v.([]string))
+				n.Aliases = slices.Clone(v.([]string))
 				continue
 			}
 		case roleSource:
-			prov.Source = p.v.(string)
+			prov.Source = v.(string)
 			continue
 		case roleAsOf:
-			prov.AsOf = p.v.(string)
+			prov.AsOf = v.(string)
 			continue
 		case roleConfidence:
-			prov.Confidence, _ = p.v.(float64)
+			prov.Confidence, _ = v.(float64)
 			continue
 		case roleEvidence:
-			prov.Evidence = p.v.(string)
+			prov.Evidence = v.(string)
 			continue
 		case roleUpdatedBy:
-			prov.UpdatedBy = p.v.(string)
+			prov.UpdatedBy = v.(string)
 			continue
 		case roleUpdatedAt:
-			prov.UpdatedAt = p.v.(string)
+			prov.UpdatedAt = v.(string)
 			continue
 		}
-		v := p.v
 		if l, ok := v.([]string); ok {
 			v = slices.Clone(l)
 		}
-		other(s.keys[p.key], v)
+		other(s.keys[key], v)
 	}
 }
 
@@ -343,9 +392,9 @@ func (s *Store) fill(ps []prop, prov *graph.Provenance, other func(string, any),
 func (s *Store) edgeOut(j uint32) graph.Edge {
 	r := &s.edges[j]
 	e := graph.Edge{Type: graph.Rels[r.typ-1].Type, From: s.nodes[r.from].id, To: s.nodes[r.to].id}
-	s.fill(r.props, &e.Prov, func(name string, v any) {
+	s.fill(r.shape, r.vals, &e.Prov, func(name string, v any) {
 		if e.Props == nil {
-			e.Props = make(map[string]any, len(r.props))
+			e.Props = make(map[string]any, len(r.vals))
 		}
 		e.Props[name] = v
 	}, nil)
@@ -399,21 +448,21 @@ func (s *Store) UpsertNodes(ctx context.Context, nodes []graph.Node) (graph.Writ
 	}
 	added := make([][]uint32, len(graph.Kinds))
 	for _, n := range nodes {
-		ps := s.storeProps(n.Flatten())
+		shape, vals := s.storeProps(n.Flatten(), false)
 		k := string(n.Kind)
 		if j, ok := s.byID[n.ID]; ok {
-			if sameProps(s.nodes[j].props, ps) {
+			if r := &s.nodes[j]; sameProps(r.shape, r.vals, shape, vals) {
 				st.Unchanged[k]++
 				continue
 			}
-			s.nodes[j].props = ps
+			s.nodes[j].shape, s.nodes[j].vals = shape, vals
 			st.Updated[k]++
 			continue
 		}
 		j := uint32(len(s.nodes))
 		id := strings.Clone(n.ID)
 		ki := kindIndex[n.Kind]
-		s.nodes = append(s.nodes, node{id: id, props: ps, kind: ki})
+		s.nodes = append(s.nodes, node{id: id, shape: shape, vals: vals, kind: ki})
 		s.byID[id] = j
 		added[ki] = append(added[ki], j)
 		st.Created[k]++
@@ -485,19 +534,19 @@ func (s *Store) UpsertEdges(ctx context.Context, edges []graph.Edge) (graph.Writ
 	}
 	for _, e := range edges {
 		from, to, typ := s.byID[e.From], s.byID[e.To], relIndex[e.Type]
-		ps := s.storeProps(e.Flatten())
+		shape, vals := s.storeProps(e.Flatten(), true)
 		k := string(e.Type)
 		if j, ok := s.findEdge(typ, from, to); ok {
-			if sameProps(s.edges[j].props, ps) {
+			if r := &s.edges[j]; sameProps(r.shape, r.vals, shape, vals) {
 				st.Unchanged[k]++
 				continue
 			}
-			s.edges[j].props = ps
+			s.edges[j].shape, s.edges[j].vals = shape, vals
 			st.Updated[k]++
 			continue
 		}
 		var j uint32
-		r := edge{from: from, to: to, typ: typ, props: ps}
+		r := edge{from: from, to: to, typ: typ, shape: shape, vals: vals}
 		if n := len(s.freeEdges); n > 0 {
 			j = s.freeEdges[n-1]
 			s.freeEdges = s.freeEdges[:n-1]

@@ -2,6 +2,7 @@ package memstore_test
 
 import (
 	"fmt"
+	"reflect"
 	"sync"
 	"testing"
 
@@ -107,5 +108,45 @@ func TestConcurrent(t *testing.T) {
 	}
 	if want := int64(len(edges) + 200 - 4*17); st.Edges != want {
 		t.Errorf("edges = %d, want %d", st.Edges, want)
+	}
+}
+
+// TestSharedValues: edges (and nodes) share interned value lists; changing
+// one must not change the others.
+func TestSharedValues(t *testing.T) {
+	s := memstore.New()
+	ctx := t.Context()
+	prov := graph.Provenance{Source: "shared", AsOf: "2024-01-01"}
+	var nodes []graph.Node
+	for _, id := range []string{"ent:a", "ent:b", "ent:c"} {
+		nodes = append(nodes, graph.Node{ID: id, Kind: graph.KindEnterprise, Name: "Same", Props: map[string]any{"region": "Yangpu", "founded": int64(2001)}, Prov: prov})
+	}
+	edges := []graph.Edge{
+		{Type: graph.RelSupplies, From: "ent:a", To: "ent:b", Prov: prov},
+		{Type: graph.RelSupplies, From: "ent:b", To: "ent:c", Prov: prov},
+		{Type: graph.RelSupplies, From: "ent:c", To: "ent:a", Prov: graph.Provenance{Source: "shared\x00x", AsOf: "2024-01-01"}},
+	}
+	storetest.Load(t, s, nodes, edges)
+	changed := edges[0]
+	changed.Prov.AsOf = "2025-01-01"
+	if _, err := s.UpsertEdges(ctx, []graph.Edge{changed}); err != nil {
+		t.Fatal(err)
+	}
+	n := nodes[1]
+	n.Props = map[string]any{"region": "Other", "founded": int64(2001)}
+	if _, err := s.UpsertNodes(ctx, []graph.Node{n}); err != nil {
+		t.Fatal(err)
+	}
+	sg, err := s.Neighborhood(ctx, graph.NeighborhoodQuery{ID: "ent:a", Depth: 2, Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []graph.Edge{storetest.CanonEdge(changed), storetest.CanonEdge(edges[1]), storetest.CanonEdge(edges[2])}
+	if !reflect.DeepEqual(sg.Edges, want) {
+		t.Errorf("edges after one update:\n got %+v\nwant %+v", sg.Edges, want)
+	}
+	wantNodes := []graph.Node{storetest.Canon(nodes[0]), storetest.Canon(n), storetest.Canon(nodes[2])}
+	if !reflect.DeepEqual(sg.Nodes, wantNodes) {
+		t.Errorf("nodes after one update:\n got %+v\nwant %+v", sg.Nodes, wantNodes)
 	}
 }

@@ -275,7 +275,7 @@ func (r *reader) page(q graph.Query, cands []cand, root bool) (*graph.Page, erro
 		if !hasOrderKey {
 			return nil, false
 		}
-		return findProp(s.nodes[n].props, orderKey)
+		return s.findProp(&s.nodes[n], orderKey)
 	}
 	if root {
 		list := s.byKind[kindIndex[q.Kind]]
@@ -460,15 +460,15 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Search
 					return nil, err
 				}
 			}
-			ps := s.nodes[n].props
+			r := &s.nodes[n]
 			var probe graph.Node
-			if v, ok := findProp(ps, kName); ok {
+			if v, ok := s.findProp(r, kName); ok {
 				probe.Name = v.(string)
 			}
-			if v, ok := findProp(ps, kZh); ok {
+			if v, ok := s.findProp(r, kZh); ok {
 				probe.NameZh = v.(string)
 			}
-			if v, ok := findProp(ps, kAl); ok {
+			if v, ok := s.findProp(r, kAl); ok {
 				probe.Aliases = v.([]string)
 			}
 			probe.ID = s.nodes[n].id
