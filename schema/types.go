@@ -64,14 +64,22 @@ func sidesOf(k graph.Kind) []side {
 	return out
 }
 
-// relField finds the relation side named field on kind k.
-func relField(k graph.Kind, field string) (side, bool) {
-	for _, s := range sidesOf(k) {
-		if s.field == field {
-			return s, true
+// sideIndex holds every kind's relation fields by name.
+var sideIndex = func() map[graph.Kind]map[string]side {
+	m := map[graph.Kind]map[string]side{}
+	for _, k := range graph.Kinds {
+		m[k.Kind] = map[string]side{}
+		for _, s := range sidesOf(k.Kind) {
+			m[k.Kind][s.field] = s
 		}
 	}
-	return side{}, false
+	return m
+}()
+
+// relField finds the relation side named field on kind k.
+func relField(k graph.Kind, field string) (side, bool) {
+	s, ok := sideIndex[k][field]
+	return s, ok
 }
 
 func containsKind(list []graph.Kind, k graph.Kind) bool {
@@ -545,7 +553,9 @@ func itemPrefix(path *graphql.ResponsePath) string {
 	if path == nil || path.Prev == nil || path.Prev.Prev == nil {
 		return ""
 	}
-	return fmt.Sprint(path.Prev.Prev.Key) + "/" + fmt.Sprint(path.Key) + "/"
+	edges, _ := path.Prev.Prev.Key.(string)
+	node, _ := path.Key.(string)
+	return edges + "/" + node + "/"
 }
 
 func itemEdge(f func(*graph.Edge) any) graphql.FieldResolveFn {
