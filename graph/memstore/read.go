@@ -450,7 +450,10 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Search
 			lists = append(lists, s.byKind[kindIndex[k]])
 		}
 	}
-	kName, kZh, kAl := s.keyIdx[graph.PropName], s.keyIdx[graph.PropNameZh], s.keyIdx[graph.PropAliases]
+	// A key the store has never seen has no index (and no node has it).
+	kName, okName := s.keyIdx[graph.PropName]
+	kZh, okZh := s.keyIdx[graph.PropNameZh]
+	kAl, okAl := s.keyIdx[graph.PropAliases]
 	var idx []uint32
 	steps := 0
 	for _, list := range lists {
@@ -462,13 +465,13 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Search
 			}
 			r := &s.nodes[n]
 			var probe graph.Node
-			if v, ok := s.findProp(r, kName); ok {
+			if v, ok := s.findProp(r, kName); ok && okName {
 				probe.Name = v.(string)
 			}
-			if v, ok := s.findProp(r, kZh); ok {
+			if v, ok := s.findProp(r, kZh); ok && okZh {
 				probe.NameZh = v.(string)
 			}
-			if v, ok := s.findProp(r, kAl); ok {
+			if v, ok := s.findProp(r, kAl); ok && okAl {
 				probe.Aliases = v.([]string)
 			}
 			probe.ID = s.nodes[n].id

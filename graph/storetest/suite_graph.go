@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 
@@ -9,6 +10,7 @@ import (
 
 var graphTests = []subtest{
 	{"Search", testSearch},
+	{"SearchGenerated", testSearchGenerated},
 	{"SearchBadInput", testSearchBadInput},
 	{"Neighborhood", testNeighborhood},
 	{"Paths", testPaths},
@@ -78,6 +80,28 @@ func testSearch(t *testing.T, s graph.Store) {
 			}
 			same(t, "hits", tidyHits(got), want)
 		})
+	}
+}
+
+// testSearchGenerated compares Search with the rules on generated data
+// (no aliases anywhere, some names without nameZh, many ties).
+func testSearchGenerated(t *testing.T, s graph.Store) {
+	nodes, edges := pagingData()
+	Load(t, s, nodes, edges)
+	for _, q := range []graph.SearchQuery{
+		{Text: "firm 1", First: 100},
+		{Text: "FIRM", First: 7},
+		{Text: "企业", First: 100},
+		{Text: "企业乙", First: 100},
+		{Text: "乙 firm", First: 100},
+		{Text: "segment", First: 100},
+		{Text: "企业", Kinds: []graph.Kind{graph.KindSegment}, First: 100},
+	} {
+		got, err := s.Search(bg, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		same(t, fmt.Sprintf("search %+v", q), tidyHits(got), searchOracle(nodes, q))
 	}
 }
 
