@@ -136,6 +136,7 @@ type builder struct {
 	edgeIdx map[uint64]int32
 	edgeOvf map[graph.EdgeKey]int32 // hash collisions
 	strs    map[string]string       // interned provenance and enum strings
+	sink    sink                    // when set, rows go here instead of into ds (LoadDir)
 }
 
 func newBuilder(ds *Dataset) *builder {
@@ -158,6 +159,9 @@ func (b *builder) intern(s string) string {
 }
 
 func (b *builder) addNode(n graph.Node, loc Location) error {
+	if b.sink != nil {
+		return b.sink.node(n, loc)
+	}
 	n.Prov.Source, n.Prov.AsOf = b.intern(n.Prov.Source), b.intern(n.Prov.AsOf)
 	for k, v := range n.Props {
 		if s, ok := v.(string); ok {
@@ -194,6 +198,9 @@ func (b *builder) edgeHash(k graph.EdgeKey) uint64 {
 }
 
 func (b *builder) addEdge(e graph.Edge, loc Location) error {
+	if b.sink != nil {
+		return b.sink.edge(e, loc)
+	}
 	e.Prov.Source, e.Prov.AsOf = b.intern(e.Prov.Source), b.intern(e.Prov.AsOf)
 	k := e.Key()
 	h := b.edgeHash(k)

@@ -65,34 +65,39 @@ func runLoad(ctx context.Context, args []string, getenv env, stdout, stderr io.W
 		return usageError{"load: --batch must be positive"}
 	}
 
-	var parts []*loaders.Dataset
-	var readErrs []error
-	for _, p := range paths {
-		ds, err := loaders.ReadDataset(os.DirFS(p), ".")
-		if err != nil {
-			readErrs = append(readErrs, prefixFiles(err, p))
-			continue
+	// One dataset directory streams (two passes, little memory); several
+	// sources, or a mapped import, are read whole and merged first.
+	var ds *loaders.Dataset
+	if len(paths) != 1 || len(mappings) > 0 {
+		var parts []*loaders.Dataset
+		var readErrs []error
+		for _, p := range paths {
+			d, err := loaders.ReadDataset(os.DirFS(p), ".")
+			if err != nil {
+				readErrs = append(readErrs, prefixFiles(err, p))
+				continue
+			}
+			parts = append(parts, d)
 		}
-		parts = append(parts, ds)
-	}
-	for _, m := range mappings {
-		dir, file := filepath.Split(m)
-		if dir == "" {
-			dir = "."
+		for _, m := range mappings {
+			dir, file := filepath.Split(m)
+			if dir == "" {
+				dir = "."
+			}
+			d, err := loaders.ReadMapped(os.DirFS(dir), file)
+			if err != nil {
+				readErrs = append(readErrs, prefixFiles(err, dir))
+				continue
+			}
+			parts = append(parts, d)
 		}
-		ds, err := loaders.ReadMapped(os.DirFS(dir), file)
-		if err != nil {
-			readErrs = append(readErrs, prefixFiles(err, dir))
-			continue
+		if len(readErrs) > 0 {
+			return reportErrors(stderr, errors.Join(readErrs...))
 		}
-		parts = append(parts, ds)
-	}
-	if len(readErrs) > 0 {
-		return reportErrors(stderr, errors.Join(readErrs...))
-	}
-	ds, err := loaders.Merge(parts...)
-	if err != nil {
-		return reportErrors(stderr, err)
+		var err error
+		if ds, err = loaders.Merge(parts...); err != nil {
+			return reportErrors(stderr, err)
+		}
 	}
 
 	store, err := openStore(ctx, *neo4jURI, getenv)
@@ -107,12 +112,24 @@ func runLoad(ctx context.Context, args []string, getenv env, stdout, stderr io.W
 		prog = &progress{w: stderr, start: time.Now()}
 		opts.Progress = prog.update
 	}
-	rep, err := loaders.Load(ctx, store, ds, opts)
+	var rep *loaders.Report
+	if ds != nil {
+		rep, err = loaders.Load(ctx, store, ds, opts)
+	} else {
+		rep, err = loaders.LoadDir(ctx, store, os.DirFS(paths[0]), ".", opts)
+		if err != nil {
+			err = prefixFiles(err, paths[0])
+		}
+	}
 	if prog != nil {
 		prog.clear()
 	}
 	if err != nil {
-		if graph.CodeOf(err) == graph.CodeInvalidInput || graph.CodeOf(err) == graph.CodeNotFound || graph.CodeOf(err) == graph.CodeConflict {
+		if n := written(rep); n > 0 {
+			return fmt.Errorf("load stopped after %d rows were committed in complete batches; re-run the same load to converge: %w", n, err)
+		}
+		switch graph.CodeOf(err) {
+		case graph.CodeInvalidInput, graph.CodeNotFound, graph.CodeConflict:
 			return reportErrors(stderr, err)
 		}
 		return err
@@ -124,6 +141,13 @@ func runLoad(ctx context.Context, args []string, getenv env, stdout, stderr io.W
 	}
 	printReport(stdout, rep, *neo4jURI)
 	return nil
+}
+
+func written(rep *loaders.Report) int {
+	if rep == nil {
+		return 0
+	}
+	return rep.Total.Created + rep.Total.Updated + rep.Total.Unchanged
 }
 
 // parseInterspersed lets flags come after the paths (chainkg load data/x --dry-run).

@@ -1,0 +1,526 @@
+package loaders
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"hash/maphash"
+	"io/fs"
+	"math"
+	"path"
+	"time"
+
+	"chainkg/graph"
+)
+
+// LoadDir validates and loads the dataset in fsys/dir without holding it in
+// memory: a first pass parses and validates every file, keeping only an
+// index (id, kind, a content hash and the location of each node; a hash and
+// location per edge), then the store checks run, and a second pass re-reads
+// the files and writes them in batches. It gives the same result, errors and
+// guarantees as ReadDataset followed by Load, at a fraction of the memory
+// (a million-enterprise dataset needs a few hundred MB instead of several
+// GB). Files must not change between the passes.
+func LoadDir(ctx context.Context, w Writer, fsys fs.FS, dir string, opts Options) (*Report, error) {
+	start := time.Now()
+	if opts.BatchSize <= 0 {
+		opts.BatchSize = DefaultBatchSize
+	}
+	m, err := readManifest(fsys, path.Join(dir, ManifestName))
+	if err != nil {
+		return nil, err
+	}
+	// Pass 1: validate and index.
+	ix := &indexSink{nodes: map[string]seenNode{}, edges: map[uint64]seenEdge{}, ovf: map[graph.EdgeKey]seenEdge{}, seed: maphash.MakeSeed(), seed2: maphash.MakeSeed(),
+		nodeRows: map[string]int{}, edgeRows: map[string]int{}}
+	ds := &Dataset{Name: m.Name, Description: m.Description, Source: m.Source}
+	b := newBuilder(ds)
+	b.sink = ix
+	ix.b = b
+	if stop := b.walk(fsys, dir, m, func() { ix.nodesDone = true; ix.checkDeferred(m.SelfContained) }); stop {
+		return nil, b.errs.err()
+	}
+	if err := b.errs.err(); err != nil {
+		return nil, err
+	}
+	rep := &Report{Dataset: m.Name, DryRun: opts.DryRun}
+	for _, k := range graph.Kinds {
+		if n := ix.nodeRows[string(k.Kind)]; n > 0 {
+			rep.Nodes = append(rep.Nodes, KindReport{Kind: string(k.Kind), Rows: n})
+		}
+	}
+	for _, r := range graph.Rels {
+		if n := ix.edgeRows[string(r.Type)]; n > 0 {
+			rep.Edges = append(rep.Edges, KindReport{Kind: string(r.Type), Rows: n})
+		}
+	}
+	if err := ix.checkStore(ctx, w, opts.BatchSize, rep); err != nil {
+		rep.finish(start)
+		return rep, err
+	}
+	if opts.DryRun {
+		rep.finish(start)
+		return rep, nil
+	}
+	if err := w.Migrate(ctx); err != nil {
+		return rep, fmt.Errorf("migrate: %w", err)
+	}
+	// Pass 2: re-read and write.
+	em := &emitSink{ctx: ctx, w: w, ix: ix, opts: opts, rep: rep, total: ix.total(), t0: time.Now(), kindStart: map[string]time.Time{}}
+	b2 := newBuilder(&Dataset{})
+	b2.sink = em
+	em.b = b2
+	stop := b2.walk(fsys, dir, m, func() {
+		if em.err == nil {
+			em.err = em.flushNodes()
+		}
+		em.nodesDone = true
+		for _, e := range em.deferred {
+			if em.err != nil {
+				break
+			}
+			em.err = em.put(e)
+		}
+		em.deferred, em.deferredLoc = nil, nil
+	})
+	if em.err == nil {
+		em.err = em.flushEdges()
+	}
+	if em.err != nil {
+		rep.finish(start)
+		return rep, em.err
+	}
+	if stop || len(b2.errs.errs) > 0 {
+		rep.finish(start)
+		return rep, fmt.Errorf("the files changed while loading (committed batches stay; re-run to converge): %w", b2.errs.err())
+	}
+	em.closeKinds()
+	rep.finish(start)
+	return rep, nil
+}
+
+// sink receives the rows the readers produce, instead of the builder
+// collecting them in a Dataset.
+type sink interface {
+	node(n graph.Node, loc Location) error
+	edge(e graph.Edge, loc Location) error
+}
+
+// walk reads every file the manifest names in the order chains, node files,
+// edge files; nodesDone runs between the node and edge files. True: stop.
+func (b *builder) walk(fsys fs.FS, dir string, m *Manifest, nodesDone func()) bool {
+	base := defaults{Source: m.Source, AsOf: m.AsOf}
+	for _, c := range m.Chains {
+		if err := readChains(fsys, path.Join(dir, c), base, b); err == errStop {
+			return true
+		}
+	}
+	for _, spec := range m.Nodes {
+		if b.readFile(fsys, dir, spec, base, true) {
+			return true
+		}
+	}
+	nodesDone()
+	for _, spec := range m.Edges {
+		if b.readFile(fsys, dir, spec, base, false) {
+			return true
+		}
+	}
+	return false
+}
+
+// seenNode and seenEdge are what pass 1 keeps per node and edge. seq is the
+// ordinal of the row among all rows the readers produce (the same in both
+// passes), so pass 2 writes exactly the first occurrence of each.
+type seenNode struct {
+	kind graph.Kind
+	sum  uint64
+	loc  Location
+	seq  int
+}
+
+type seenEdge struct {
+	sum2, content uint64 // second key hash (collision check), content hash
+	loc           Location
+	seq           int
+}
+
+// indexSink is pass 1: duplicate detection by content hash, endpoint kinds.
+type indexSink struct {
+	b           *builder
+	nodes       map[string]seenNode
+	edges       map[uint64]seenEdge
+	ovf         map[graph.EdgeKey]seenEdge
+	seed, seed2 maphash.Seed
+	nodesDone   bool
+	deferred    []graph.Edge // edges read before all nodes were known (chain templates)
+	deferredLoc []Location
+	external    []graph.Edge // edges with an endpoint outside the dataset
+	externalLoc []Location
+	extIDs      map[string]bool
+	selfContain bool
+	nodeRows    map[string]int
+	edgeRows    map[string]int
+	seq         int
+}
+
+func (ix *indexSink) total() int {
+	t := 0
+	for _, n := range ix.nodeRows {
+		t += n
+	}
+	for _, n := range ix.edgeRows {
+		t += n
+	}
+	return t
+}
+
+func (ix *indexSink) node(n graph.Node, loc Location) error {
+	ix.seq++
+	sum := contentHash(ix.seed, n.Flatten(), string(n.Kind))
+	if old, ok := ix.nodes[n.ID]; ok {
+		if old.sum == sum && old.kind == n.Kind {
+			return nil
+		}
+		f := "kind"
+		if old.kind == n.Kind {
+			f = "id"
+		}
+		return ix.b.errs.add(&graph.Error{Code: graph.CodeConflict, File: loc.File, Line: loc.Line, Field: f,
+			Msg: fmt.Sprintf("duplicate id %q with different data (first at %s)", n.ID, old.loc)})
+	}
+	ix.nodes[n.ID] = seenNode{n.Kind, sum, loc, ix.seq}
+	ix.nodeRows[string(n.Kind)]++
+	return nil
+}
+
+func (ix *indexSink) edgeKeyHashes(k graph.EdgeKey) (uint64, uint64) {
+	h := func(seed maphash.Seed) uint64 {
+		var x maphash.Hash
+		x.SetSeed(seed)
+		x.WriteString(string(k.Type))
+		x.WriteByte(0)
+		x.WriteString(k.From)
+		x.WriteByte(0)
+		x.WriteString(k.To)
+		return x.Sum64()
+	}
+	return h(ix.seed), h(ix.seed2)
+}
+
+func (ix *indexSink) edge(e graph.Edge, loc Location) error {
+	ix.seq++
+	k := e.Key()
+	h1, h2 := ix.edgeKeyHashes(k)
+	content := contentHash(ix.seed, e.Flatten(), "")
+	old, ok := ix.edges[h1]
+	if ok && old.sum2 != h2 { // a 64-bit collision between different keys
+		old, ok = ix.ovf[k]
+		if !ok {
+			ix.ovf[k] = seenEdge{h2, content, loc, ix.seq}
+			return ix.newEdge(e, loc)
+		}
+	}
+	if ok {
+		if old.content == content {
+			return nil
+		}
+		return ix.b.errs.add(&graph.Error{Code: graph.CodeConflict, File: loc.File, Line: loc.Line, Field: "from",
+			Msg: fmt.Sprintf("duplicate edge %s with different data (first at %s)", k, old.loc)})
+	}
+	ix.edges[h1] = seenEdge{h2, content, loc, ix.seq}
+	return ix.newEdge(e, loc)
+}
+
+func (ix *indexSink) newEdge(e graph.Edge, loc Location) error {
+	ix.edgeRows[string(e.Type)]++
+	if !ix.nodesDone {
+		ix.deferred = append(ix.deferred, e)
+		ix.deferredLoc = append(ix.deferredLoc, loc)
+		return nil
+	}
+	return ix.checkEdge(e, loc)
+}
+
+func (ix *indexSink) checkDeferred(selfContained bool) {
+	ix.selfContain = selfContained
+	for i, e := range ix.deferred {
+		if ix.checkEdge(e, ix.deferredLoc[i]) == errStop {
+			break
+		}
+	}
+	ix.deferred, ix.deferredLoc = nil, nil
+}
+
+// checkEdge is builder.checkEndpoints for one edge.
+func (ix *indexSink) checkEdge(e graph.Edge, loc Location) error {
+	f, fok := ix.nodes[e.From]
+	t, tok := ix.nodes[e.To]
+	if fok && tok {
+		if err := graph.ValidateEndpoints(e, f.kind, t.kind); err != nil {
+			return ix.b.errs.add(&graph.Error{Code: graph.CodeInvalidInput, File: loc.File, Line: loc.Line, Field: "type", Msg: err.(*graph.Error).Msg})
+		}
+		return nil
+	}
+	if ix.selfContain {
+		field, id := "from", e.From
+		if fok {
+			field, id = "to", e.To
+		}
+		return ix.b.errs.add(&graph.Error{Code: graph.CodeNotFound, File: loc.File, Line: loc.Line, Field: field,
+			Msg: fmt.Sprintf("%s %q is not a node of the dataset (the manifest says selfContained)", field, id)})
+	}
+	ix.external = append(ix.external, e)
+	ix.externalLoc = append(ix.externalLoc, loc)
+	return nil
+}
+
+// checkStore runs Load's store checks on the index.
+func (ix *indexSink) checkStore(ctx context.Context, w Writer, batch int, rep *Report) error {
+	probe := &Dataset{Edges: ix.external, edgeLoc: ix.externalLoc}
+	ext := map[string]bool{}
+	for _, e := range ix.external {
+		for _, id := range []string{e.From, e.To} {
+			if _, ok := ix.nodes[id]; !ok {
+				ext[id] = true
+			}
+		}
+	}
+	probe.External = graph.SortedKeys(ext)
+	// The endpoints inside the dataset, so rejectExternal knows their kinds.
+	for _, e := range ix.external {
+		for _, id := range []string{e.From, e.To} {
+			if n, ok := ix.nodes[id]; ok {
+				probe.Nodes = append(probe.Nodes, graph.Node{ID: id, Kind: n.kind})
+				probe.nodeLoc = append(probe.nodeLoc, n.loc)
+			}
+		}
+	}
+	if s, ok := w.(statser); ok {
+		st, err := s.Stats(ctx)
+		if err != nil {
+			return fmt.Errorf("read store stats: %w", err)
+		}
+		if st.Nodes == 0 {
+			return rejectExternal(probe, map[string]graph.Kind{}, rep)
+		}
+	}
+	var c collector
+	ids := make([]string, 0, batch)
+	check := func() error {
+		got, err := w.GetNodes(ctx, ids)
+		if err != nil {
+			return fmt.Errorf("read existing nodes: %w", err)
+		}
+		for _, g := range got {
+			n, ok := ix.nodes[g.ID]
+			if !ok || g.Kind == n.kind {
+				continue
+			}
+			rep.reject(true, string(n.kind))
+			if c.add(&graph.Error{Code: graph.CodeConflict, File: n.loc.File, Line: n.loc.Line, Field: "kind",
+				Msg: fmt.Sprintf("id %q is a %s in the store, not a %s", g.ID, g.Kind, n.kind)}) != nil {
+				return errStop
+			}
+		}
+		ids = ids[:0]
+		return nil
+	}
+	for id := range ix.nodes {
+		ids = append(ids, id)
+		if len(ids) == batch {
+			if err := check(); err == errStop {
+				break
+			} else if err != nil {
+				return err
+			}
+		}
+	}
+	if len(ids) > 0 {
+		if err := check(); err != nil && err != errStop {
+			return err
+		}
+	}
+	if err := c.err(); err != nil {
+		return err
+	}
+	kinds := map[string]graph.Kind{}
+	for lo := 0; lo < len(probe.External); lo += batch {
+		got, err := w.GetNodes(ctx, probe.External[lo:min(lo+batch, len(probe.External))])
+		if err != nil {
+			return fmt.Errorf("read endpoint nodes: %w", err)
+		}
+		for _, g := range got {
+			kinds[g.ID] = g.Kind
+		}
+	}
+	return rejectExternal(probe, kinds, rep)
+}
+
+// emitSink is pass 2: it writes the first occurrence of every node and edge
+// in batches.
+type emitSink struct {
+	ctx         context.Context
+	w           Writer
+	b           *builder
+	ix          *indexSink
+	opts        Options
+	rep         *Report
+	nodes       []graph.Node
+	edges       []graph.Edge
+	deferred    []graph.Edge
+	deferredLoc []Location
+	nodesDone   bool
+	done, total int
+	seq         int
+	err         error
+	t0          time.Time
+	kindStart   map[string]time.Time
+}
+
+func (em *emitSink) node(n graph.Node, loc Location) error {
+	em.seq++
+	if em.err != nil {
+		return errStop
+	}
+	if first, ok := em.ix.nodes[n.ID]; !ok || first.seq != em.seq {
+		return nil // an identical duplicate, written at its first place
+	}
+	if len(em.nodes) > 0 && em.nodes[0].Kind != n.Kind || len(em.nodes) >= em.opts.BatchSize {
+		if em.err = em.flushNodes(); em.err != nil {
+			return errStop
+		}
+	}
+	em.nodes = append(em.nodes, n)
+	return nil
+}
+
+func (em *emitSink) edge(e graph.Edge, loc Location) error {
+	em.seq++
+	if em.err != nil {
+		return errStop
+	}
+	k := e.Key()
+	h1, h2 := em.ix.edgeKeyHashes(k)
+	first, ok := em.ix.edges[h1]
+	if ok && first.sum2 != h2 {
+		first, ok = em.ix.ovf[k]
+	}
+	if !ok || first.seq != em.seq {
+		return nil
+	}
+	if !em.nodesDone {
+		em.deferred = append(em.deferred, e)
+		em.deferredLoc = append(em.deferredLoc, loc)
+		return nil
+	}
+	if em.err = em.put(e); em.err != nil {
+		return errStop
+	}
+	return nil
+}
+
+// put adds an edge to the current batch, writing the batch when it is full
+// or the type changes.
+func (em *emitSink) put(e graph.Edge) error {
+	if len(em.edges) > 0 && em.edges[0].Type != e.Type || len(em.edges) >= em.opts.BatchSize {
+		if err := em.flushEdges(); err != nil {
+			return err
+		}
+	}
+	em.edges = append(em.edges, e)
+	return nil
+}
+
+func (em *emitSink) flushNodes() error {
+	if len(em.nodes) == 0 {
+		return nil
+	}
+	k := string(em.nodes[0].Kind)
+	em.startKind(k)
+	st, err := em.w.UpsertNodes(em.ctx, em.nodes)
+	if err != nil {
+		return fmt.Errorf("write %d %s nodes from %s (earlier batches are committed; re-run to converge): %w", len(em.nodes), k, em.ix.nodes[em.nodes[0].ID].loc, err)
+	}
+	em.count(em.rep.Nodes, k, st, len(em.nodes))
+	em.nodes = em.nodes[:0]
+	return nil
+}
+
+func (em *emitSink) flushEdges() error {
+	if len(em.edges) == 0 {
+		return nil
+	}
+	k := string(em.edges[0].Type)
+	em.startKind(k)
+	st, err := em.w.UpsertEdges(em.ctx, em.edges)
+	if err != nil {
+		return fmt.Errorf("write %d %s edges (earlier batches are committed; re-run to converge): %w", len(em.edges), k, err)
+	}
+	em.count(em.rep.Edges, k, st, len(em.edges))
+	em.edges = em.edges[:0]
+	return nil
+}
+
+func (em *emitSink) startKind(k string) {
+	if _, ok := em.kindStart[k]; !ok {
+		em.kindStart[k] = time.Now()
+	}
+}
+
+func (em *emitSink) count(list []KindReport, k string, st graph.WriteStats, n int) {
+	for i := range list {
+		if list[i].Kind == k {
+			list[i].add(st, k)
+			list[i].Seconds = time.Since(em.kindStart[k]).Seconds()
+		}
+	}
+	em.done += n
+	if em.opts.Progress != nil {
+		em.opts.Progress(em.done, em.total)
+	}
+}
+
+func (em *emitSink) closeKinds() {}
+
+// contentHash hashes a flattened property map in key order, with the kind,
+// so that equal content gives equal sums whatever the map order.
+func contentHash(seed maphash.Seed, m map[string]any, kind string) uint64 {
+	var h maphash.Hash
+	h.SetSeed(seed)
+	h.WriteString(kind)
+	var buf [8]byte
+	for _, k := range graph.SortedKeys(m) {
+		h.WriteByte(0)
+		h.WriteString(k)
+		h.WriteByte(1)
+		switch v := m[k].(type) {
+		case string:
+			h.WriteByte('s')
+			h.WriteString(v)
+		case int64:
+			h.WriteByte('i')
+			binary.LittleEndian.PutUint64(buf[:], uint64(v))
+			h.Write(buf[:])
+		case float64:
+			h.WriteByte('f')
+			binary.LittleEndian.PutUint64(buf[:], math.Float64bits(v))
+			h.Write(buf[:])
+		case bool:
+			if v {
+				h.WriteByte('T')
+			} else {
+				h.WriteByte('F')
+			}
+		case []string:
+			h.WriteByte('l')
+			for _, s := range v {
+				h.WriteString(s)
+				h.WriteByte(0)
+			}
+		default:
+			fmt.Fprintf(&h, "%T%v", v, v)
+		}
+	}
+	return h.Sum64()
+}
