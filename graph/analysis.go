@@ -213,19 +213,49 @@ func (r NodeRef) Label() string {
 	return name
 }
 
-// index is what every analysis reads: the projection's nodes and edges by
-// id and type, the chain's segments in order and the local predicate.
+// nodeInfo is a projection node with the flags the analyses test often,
+// computed once, and its adjacency: parallel slices sorted by (relation
+// slot, neighbour id), so that outs/ins return a sub-slice without
+// allocating.
+type nodeInfo struct {
+	*Node
+	local       bool    // region equals the scope
+	leader      bool    // enterprise: chain-master (MASTERS this chain or chainMaster) or LEADER tier
+	highTech    bool    // enterprise: high-tech, specialised or a tier at or above HIGH_TECH
+	chainMaster bool    // enterprise: chainMaster property set
+	tier        float64 // enterprise: tierScore
+	outT, inT   []uint8
+	outID, inID []string
+	outW        []float64 // the OPERATES_IN share of each out edge, NaN if not given
+}
+
+// relSlot numbers the relation types in name order, the order stores sort
+// projection edges in, so adjacency arrives sorted.
+var relSlot = func() map[RelType]uint8 {
+	names := make([]string, 0, len(Rels))
+	for _, r := range Rels {
+		names = append(names, string(r.Type))
+	}
+	slices.Sort(names)
+	m := make(map[RelType]uint8, len(names))
+	for i, n := range names {
+		m[RelType(n)] = uint8(i)
+	}
+	return m
+}()
+
+// index is what every analysis reads: the projection's nodes with their
+// adjacency and flags, the chain's segments in order.
 type index struct {
 	p      *Projection
 	opt    Options
-	nodes  map[string]*Node
-	edges  map[EdgeKey]*Edge
-	out    map[RelType]map[string][]string // type -> from -> sorted to ids
-	in     map[RelType]map[string][]string // type -> to -> sorted from ids
+	nodes  map[string]*nodeInfo
 	chain  *Node
 	segs   []*Node         // the chain's segments, by stage, order, id
 	segPos map[string]int  // segment id -> position in segs
 	inSeg  map[string]bool // id is one of the chain's segments
+	// researchers are the local universities and labs, sorted by id.
+	researchers []string
 }
 
 // stageRank orders stages upstream to downstream, unknown last.
@@ -248,42 +278,72 @@ func newIndex(p *Projection, opt Options) (*index, error) {
 	}
 	ix := &index{
 		p: p, opt: opt,
-		nodes: make(map[string]*Node, len(p.Nodes)),
-		edges: make(map[EdgeKey]*Edge, len(p.Edges)),
-		out:   map[RelType]map[string][]string{},
-		in:    map[RelType]map[string][]string{},
+		nodes: make(map[string]*nodeInfo, len(p.Nodes)),
 	}
+	infos := make([]nodeInfo, len(p.Nodes))
 	for i := range p.Nodes {
-		ix.nodes[p.Nodes[i].ID] = &p.Nodes[i]
+		n := &p.Nodes[i]
+		infos[i] = nodeInfo{Node: n, local: strings.EqualFold(propString(n, "region"), opt.Scope)}
+		ix.nodes[n.ID] = &infos[i]
 	}
+	lastType, slot := RelType(""), uint8(0)
+	var from *nodeInfo
+	nan := math.NaN()
 	for i := range p.Edges {
 		e := &p.Edges[i]
-		if ix.nodes[e.From] == nil || ix.nodes[e.To] == nil {
+		if from == nil || from.ID != e.From { // edges come grouped by from
+			from = ix.nodes[e.From]
+		}
+		to := ix.nodes[e.To]
+		if from == nil || to == nil {
 			continue // dangling in a partial projection: ignore
 		}
-		ix.edges[e.Key()] = e
-		if ix.out[e.Type] == nil {
-			ix.out[e.Type], ix.in[e.Type] = map[string][]string{}, map[string][]string{}
+		if e.Type != lastType {
+			sl, ok := relSlot[e.Type]
+			if !ok {
+				continue // not in the vocabulary: no analysis reads it
+			}
+			lastType, slot = e.Type, sl
 		}
-		ix.out[e.Type][e.From] = append(ix.out[e.Type][e.From], e.To)
-		ix.in[e.Type][e.To] = append(ix.in[e.Type][e.To], e.From)
-	}
-	for _, m := range ix.out {
-		for _, l := range m {
-			slices.Sort(l)
+		from.outT = append(from.outT, slot)
+		from.outID = append(from.outID, e.To)
+		w := nan
+		if e.Type == RelOperatesIn {
+			if v, ok := propFloat(e.Props, "share"); ok {
+				w = v
+			}
 		}
+		from.outW = append(from.outW, w)
+		to.inT = append(to.inT, slot)
+		to.inID = append(to.inID, e.From)
 	}
-	for _, m := range ix.in {
-		for _, l := range m {
-			slices.Sort(l)
-		}
+	// Stores return edges sorted by (type, from, to), which leaves every
+	// list sorted already when types are in vocabulary order; sort the rest.
+	for i := range infos {
+		sortAdj(infos[i].outT, infos[i].outID, infos[i].outW)
+		sortAdj(infos[i].inT, infos[i].inID, nil)
 	}
-	ix.chain = ix.nodes[p.ChainID]
-	if ix.chain == nil || ix.chain.Kind != KindChain {
+	chain := ix.nodes[p.ChainID]
+	if chain == nil || chain.Kind != KindChain {
 		return nil, Errorf(CodeNotFound, "chain %q is not in the projection", p.ChainID)
 	}
+	ix.chain = chain.Node
+	masters := setOf(ix.ins(RelMasters, p.ChainID))
+	for i := range infos {
+		n := &infos[i]
+		switch {
+		case n.Kind == KindEnterprise:
+			n.chainMaster = propBool(n.Node, "chainMaster")
+			n.leader = n.chainMaster || propString(n.Node, "tier") == "LEADER" || masters[n.ID]
+			n.highTech = isHighTech(n.Node)
+			n.tier = tierScore(n.Node)
+		case n.local && IsResearchKind(n.Kind):
+			ix.researchers = append(ix.researchers, n.ID)
+		}
+	}
+	slices.Sort(ix.researchers)
 	seen := map[string]bool{}
-	for _, id := range ix.out[RelHasSegment][p.ChainID] {
+	for _, id := range ix.outs(RelHasSegment, p.ChainID) {
 		if n := ix.nodes[id]; n != nil && n.Kind == KindSegment {
 			seen[id] = true
 		}
@@ -296,7 +356,7 @@ func newIndex(p *Projection, opt Options) (*index, error) {
 	}
 	ix.inSeg = seen
 	for id := range seen {
-		ix.segs = append(ix.segs, ix.nodes[id])
+		ix.segs = append(ix.segs, ix.nodes[id].Node)
 	}
 	slices.SortFunc(ix.segs, compareSegments)
 	ix.segPos = make(map[string]int, len(ix.segs))
@@ -314,25 +374,106 @@ func compareSegments(a, b *Node) int {
 	)
 }
 
-// outs and ins return the sorted neighbour ids over one relation type.
-func (ix *index) outs(t RelType, id string) []string { return ix.out[t][id] }
-func (ix *index) ins(t RelType, id string) []string  { return ix.in[t][id] }
+// sortAdj sorts parallel adjacency slices by (slot, id) unless they are.
+func sortAdj(ts []uint8, ids []string, ws []float64) {
+	less := func(i, j int) int { return cmp.Or(cmp.Compare(ts[i], ts[j]), strings.Compare(ids[i], ids[j])) }
+	sorted := true
+	for i := 1; i < len(ts); i++ {
+		if less(i-1, i) > 0 {
+			sorted = false
+			break
+		}
+	}
+	if sorted {
+		return
+	}
+	type pair struct {
+		t  uint8
+		id string
+		w  float64
+	}
+	ps := make([]pair, len(ts))
+	for i := range ts {
+		ps[i] = pair{t: ts[i], id: ids[i]}
+		if ws != nil {
+			ps[i].w = ws[i]
+		}
+	}
+	slices.SortFunc(ps, func(a, b pair) int { return cmp.Or(cmp.Compare(a.t, b.t), strings.Compare(a.id, b.id)) })
+	for i, p := range ps {
+		ts[i], ids[i] = p.t, p.id
+		if ws != nil {
+			ws[i] = p.w
+		}
+	}
+}
+
+// span returns the sub-slice of ids whose slot is t (ts sorted).
+func span(ts []uint8, ids []string, t RelType) []string {
+	sl, ok := relSlot[t]
+	if !ok {
+		return nil
+	}
+	lo, _ := slices.BinarySearch(ts, sl)
+	hi := lo
+	for hi < len(ts) && ts[hi] == sl {
+		hi++
+	}
+	return ids[lo:hi:hi]
+}
+
+// outs and ins return the sorted neighbour ids over one relation type. The
+// result is shared: callers must not modify it.
+func (ix *index) outs(t RelType, id string) []string {
+	if n := ix.nodes[id]; n != nil {
+		return span(n.outT, n.outID, t)
+	}
+	return nil
+}
+
+func (ix *index) ins(t RelType, id string) []string {
+	if n := ix.nodes[id]; n != nil {
+		return span(n.inT, n.inID, t)
+	}
+	return nil
+}
+
+// share returns the OPERATES_IN share of firm in seg, if given.
+func (ix *index) share(firm, seg string) (float64, bool) {
+	n := ix.nodes[firm]
+	if n == nil {
+		return 0, false
+	}
+	sl := relSlot[RelOperatesIn]
+	lo, _ := slices.BinarySearch(n.outT, sl)
+	for i := lo; i < len(n.outT) && n.outT[i] == sl; i++ {
+		if n.outID[i] == seg {
+			return n.outW[i], !math.IsNaN(n.outW[i])
+		}
+	}
+	return 0, false
+}
+
+// has reports an edge of type t from a to b.
+func (ix *index) has(t RelType, a, b string) bool {
+	_, ok := slices.BinarySearch(ix.outs(t, a), b)
+	return ok
+}
 
 // linked reports an edge of type t between a and b in either direction.
 func (ix *index) linked(t RelType, a, b string) bool {
-	_, ok1 := ix.edges[EdgeKey{Type: t, From: a, To: b}]
-	_, ok2 := ix.edges[EdgeKey{Type: t, From: b, To: a}]
-	return ok1 || ok2
+	return ix.has(t, a, b) || ix.has(t, b, a)
 }
 
-// local reports whether n sits in the scope region.
-func (ix *index) local(n *Node) bool {
-	return n != nil && strings.EqualFold(propString(n, "region"), ix.opt.Scope)
+// local reports whether the node with this id sits in the scope region.
+func (ix *index) local(id string) bool {
+	n := ix.nodes[id]
+	return n != nil && n.local
 }
 
 func (ix *index) ref(id string) NodeRef {
 	if n := ix.nodes[id]; n != nil {
-		return refOf(n)
+		return refOf(n.Node)
 	}
 	return NodeRef{ID: id}
 }
@@ -358,16 +499,6 @@ func (ix *index) labels(ids []string, max int) string {
 		b.WriteString(ix.ref(id).Label())
 	}
 	return b.String()
-}
-
-// isLeader: a chain-master (MASTERS this chain or chainMaster set) or a
-// LEADER-tier enterprise.
-func (ix *index) isLeader(n *Node) bool {
-	if propBool(n, "chainMaster") || propString(n, "tier") == "LEADER" {
-		return true
-	}
-	_, ok := ix.edges[EdgeKey{Type: RelMasters, From: n.ID, To: ix.p.ChainID}]
-	return ok
 }
 
 // isHighTech: certified high-tech, specialised (专精特新) or a tier at or above HIGH_TECH.

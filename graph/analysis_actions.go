@@ -272,7 +272,7 @@ func (a *Analyzer) fillCandidates(si *segInfo, adjacent []string) []Candidate {
 	var cands []Candidate
 	// 1. Outside enterprises already operating in the segment.
 	for _, e := range si.outside {
-		n := ix.nodes[e]
+		n := ix.nodes[e].Node
 		ties := ix.localTies(e)
 		score := 0.6*tierScore(n) + 0.4*float64(min(len(ties), 3))/3
 		c := Candidate{Actor: refOf(n), Kind: CandidateOutside, Score: round4(score), Evidence: ix.refs(ties),
@@ -297,7 +297,7 @@ func (a *Analyzer) fillCandidates(si *segInfo, adjacent []string) []Candidate {
 			if len(match) == 0 {
 				continue
 			}
-			n := ix.nodes[f]
+			n := ix.nodes[f].Node
 			cov := float64(len(match)) / float64(len(req))
 			score := 0.6*cov + 0.4*tierScore(n)
 			cands = append(cands, Candidate{Actor: refOf(n), Kind: CandidateAdjacent, Score: round4(score), Evidence: ix.refs(match),
@@ -307,12 +307,12 @@ func (a *Analyzer) fillCandidates(si *segInfo, adjacent []string) []Candidate {
 				}})
 		}
 		// 3. Local labs and universities with mature matching achievements.
-		for _, k := range a.localResearchers() {
+		for _, k := range ix.researchers {
 			var achs []string
 			matched := map[string]bool{}
 			maxMat := int64(0)
 			for _, ach := range ix.outs(RelProduced, k) {
-				an := ix.nodes[ach]
+				an := ix.nodes[ach].Node
 				if an.Kind != KindAchievement || propInt(an, "maturity") < int64(o.MinMaturity) {
 					continue
 				}
@@ -348,34 +348,22 @@ func regionOf(n *Node) string {
 	return "an unknown region"
 }
 
-// localResearchers returns the local universities and labs, sorted by id.
-func (a *Analyzer) localResearchers() []string {
-	var out []string
-	for i := range a.ix.p.Nodes {
-		n := &a.ix.p.Nodes[i]
-		if IsResearchKind(n.Kind) && a.ix.local(n) {
-			out = append(out, n.ID)
-		}
+// allNeighbours returns every node joined to id by any edge (unsorted, may
+// repeat).
+func (ix *index) allNeighbours(id string) []string {
+	n := ix.nodes[id]
+	if n == nil {
+		return nil
 	}
-	slices.Sort(out)
-	return out
+	return append(slices.Clone(n.outID), n.inID...)
 }
 
 // localTies returns the local actors joined to id by any edge, sorted.
 func (ix *index) localTies(id string) []string {
 	set := map[string]bool{}
-	for _, m := range ix.out {
-		for _, to := range m[id] {
-			if n := ix.nodes[to]; n.Kind != KindChain && n.Kind != KindSegment && n.Kind != KindTechField && ix.local(n) {
-				set[to] = true
-			}
-		}
-	}
-	for _, m := range ix.in {
-		for _, from := range m[id] {
-			if n := ix.nodes[from]; n.Kind != KindChain && n.Kind != KindSegment && n.Kind != KindTechField && ix.local(n) {
-				set[from] = true
-			}
+	for _, x := range ix.allNeighbours(id) {
+		if n := ix.nodes[x]; n.local && n.Kind != KindChain && n.Kind != KindSegment && n.Kind != KindTechField {
+			set[x] = true
 		}
 	}
 	delete(set, id)
@@ -416,15 +404,8 @@ func (ix *index) neighbours(id string, cache map[string][]string) []string {
 			set[x] = true
 		}
 	}
-	for _, m := range ix.out {
-		for _, to := range m[id] {
-			add(to)
-		}
-	}
-	for _, m := range ix.in {
-		for _, from := range m[id] {
-			add(from)
-		}
+	for _, x := range ix.allNeighbours(id) {
+		add(x)
 	}
 	l := sortedSet(set)
 	cache[id] = l
@@ -467,7 +448,7 @@ func (a *Analyzer) partnerships() []Partnership {
 	less := func(x, y Partnership) int {
 		return cmp.Or(cmp.Compare(y.Score, x.Score), cmp.Compare(x.Knowledge.ID, y.Knowledge.ID), cmp.Compare(x.Enterprise.ID, y.Enterprise.ID))
 	}
-	for _, k := range a.localResearchers() {
+	for _, k := range ix.researchers {
 		kf := ix.outs(RelResearches, k)
 		if len(kf) == 0 {
 			continue
@@ -569,7 +550,7 @@ func (a *Analyzer) services() []ServiceCandidate {
 		if len(segs) == 0 {
 			continue
 		}
-		c := ServiceCandidate{Actor: refOf(n), Local: ix.local(n), Segments: ix.refs(segs),
+		c := ServiceCandidate{Actor: refOf(n), Local: ix.local(n.ID), Segments: ix.refs(segs),
 			Score: round4(float64(len(segs)) / float64(len(targets)))}
 		if wholeChain {
 			c.Reasons = append(c.Reasons, "serves the whole chain")
@@ -589,7 +570,7 @@ func (ix *index) segmentChain(id string) NodeRef {
 	for _, c := range ix.ins(RelHasSegment, id) {
 		return ix.ref(c)
 	}
-	if c := propString(ix.nodes[id], "chainId"); c != "" {
+	if c := propString(ix.nodes[id].Node, "chainId"); c != "" {
 		return ix.ref(c)
 	}
 	return NodeRef{}
@@ -638,10 +619,10 @@ func (a *Analyzer) Extend() []Frontier {
 		case dirs[xid]["UPSTREAM"]:
 			dir = "UPSTREAM"
 		}
-		x := ix.nodes[xid]
+		x := ix.nodes[xid].Node
 		var firms []string
 		for _, e := range ix.ins(RelOperatesIn, x.ID) {
-			if n := ix.nodes[e]; n.Kind == KindEnterprise && ix.local(n) {
+			if n := ix.nodes[e]; n.Kind == KindEnterprise && n.local {
 				firms = append(firms, e)
 			}
 		}
@@ -651,7 +632,7 @@ func (a *Analyzer) Extend() []Frontier {
 		for _, f := range fields {
 			hit := false
 			for _, r := range ix.ins(RelResearches, f) {
-				if ix.local(ix.nodes[r]) {
+				if ix.local(r) {
 					res[r] = true
 					hit = true
 				}
@@ -729,42 +710,51 @@ func (a *Analyzer) Build() BuildEntry {
 			firmSegs[f] = append(firmSegs[f], si.node.ID)
 		}
 		for _, f := range si.outside {
-			if ix.isLeader(ix.nodes[f]) {
+			if ix.nodes[f].leader {
 				firmSegs[f] = append(firmSegs[f], si.node.ID)
 			}
 		}
 	}
 	for f := range chainFields {
 		for _, r := range ix.ins(RelResearches, f) {
-			if n := ix.nodes[r]; n.Kind == KindEnterprise && ix.local(n) {
+			if n := ix.nodes[r]; n.Kind == KindEnterprise && n.local {
 				if _, ok := firmSegs[r]; !ok {
 					firmSegs[r] = nil
 				}
 			}
 		}
 	}
-	var anchors []Candidate
-	researchers := setOf(a.localResearchers())
-	for _, f := range SortedKeys(firmSegs) {
-		n := ix.nodes[f]
-		segs := firmSegs[f]
+	// Ties to local knowledge, from the researchers' side (few of them).
+	knowTies := map[string][]string{}
+	for _, k := range ix.researchers {
+		for _, t := range ix.allNeighbours(k) {
+			knowTies[t] = append(knowTies[t], k)
+		}
+	}
+	type scored struct {
+		id    string
+		score float64
+	}
+	all := make([]scored, 0, len(firmSegs))
+	for f, segs := range firmSegs {
 		share := 0.0
 		if len(a.segs) > 0 {
 			share = float64(len(segs)) / float64(len(a.segs))
 		}
-		var knowTies []string
-		for _, t := range ix.localTies(f) {
-			if researchers[t] {
-				knowTies = append(knowTies, t)
-			}
-		}
 		kt := 0.0
-		if len(knowTies) > 0 {
+		if len(knowTies[f]) > 0 {
 			kt = 1
 		}
-		score := 0.5*tierScore(n) + 0.3*share + 0.2*kt
-		c := Candidate{Actor: refOf(n), Kind: CandidateAnchor, Score: round4(score), Evidence: ix.refs(segs)}
-		if ix.local(n) {
+		all = append(all, scored{f, round4(0.5*ix.nodes[f].tier + 0.3*share + 0.2*kt)})
+	}
+	all = topK(all, o.MaxCandidates, func(x, y scored) int { return cmp.Or(cmp.Compare(y.score, x.score), cmp.Compare(x.id, y.id)) })
+	var anchors []Candidate
+	for _, sc := range all {
+		f := sc.id
+		n := ix.nodes[f].Node
+		segs := firmSegs[f]
+		c := Candidate{Actor: refOf(n), Kind: CandidateAnchor, Score: sc.score, Evidence: ix.refs(segs)}
+		if ix.local(f) {
 			c.Reasons = append(c.Reasons, fmt.Sprintf("local firm (%s)", tierLabel(n)))
 		} else {
 			c.Reasons = append(c.Reasons, fmt.Sprintf("leader outside %s (%s): attract as anchor", o.Scope, tierLabel(n)))
@@ -774,8 +764,9 @@ func (a *Analyzer) Build() BuildEntry {
 		} else {
 			c.Reasons = append(c.Reasons, "researches a field the chain requires, not yet in a segment")
 		}
-		if len(knowTies) > 0 {
-			c.Reasons = append(c.Reasons, "ties to local knowledge: "+ix.labels(knowTies, 3))
+		if kt := knowTies[f]; len(kt) > 0 {
+			slices.Sort(kt)
+			c.Reasons = append(c.Reasons, "ties to local knowledge: "+ix.labels(slices.Compact(kt), 3))
 		}
 		anchors = append(anchors, c)
 	}

@@ -217,17 +217,33 @@ func (a *Analyzer) Leaders() *LeaderView {
 	flagged := map[string]bool{}
 	firmSegs := map[string][]string{}
 	for _, si := range a.segs {
-		for _, f := range append(slices.Clone(si.firms), si.outside...) {
-			firmSegs[f] = append(firmSegs[f], si.node.ID)
-			if propBool(ix.nodes[f], "chainMaster") && !masters[f] {
-				flagged[f] = true
+		for _, l := range [][]string{si.firms, si.outside} {
+			for _, f := range l {
+				n := ix.nodes[f]
+				if !masters[f] && !n.chainMaster {
+					continue
+				}
+				firmSegs[f] = append(firmSegs[f], si.node.ID)
+				if !masters[f] {
+					flagged[f] = true
+				}
 			}
 		}
+	}
+	for m := range masters {
+		for _, s := range ix.outs(RelOperatesIn, m) {
+			if ix.inSeg[s] && !slices.Contains(firmSegs[m], s) {
+				firmSegs[m] = append(firmSegs[m], s)
+			}
+		}
+	}
+	for _, l := range firmSegs {
+		slices.SortFunc(l, func(x, y string) int { return cmp.Compare(ix.segPos[x], ix.segPos[y]) })
 	}
 	localOnly := func(ids []string) []string {
 		var out []string
 		for _, id := range ids {
-			if ix.local(ix.nodes[id]) {
+			if ix.local(id) {
 				out = append(out, id)
 			}
 		}
@@ -241,7 +257,7 @@ func (a *Analyzer) Leaders() *LeaderView {
 		all[m] = true
 	}
 	for _, m := range sortedSet(all) {
-		n := ix.nodes[m]
+		n := ix.nodes[m].Node
 		partners := map[string]bool{}
 		for _, p := range ix.outs(RelCooperates, m) {
 			partners[p] = true
@@ -255,7 +271,7 @@ func (a *Analyzer) Leaders() *LeaderView {
 				incs[e] = true
 			}
 		}
-		me := MasterEcosystem{Master: refOf(n), Local: ix.local(n), Segments: ix.refs(firmSegs[m]),
+		me := MasterEcosystem{Master: refOf(n), Local: ix.local(m), Segments: ix.refs(firmSegs[m]),
 			Suppliers:  ix.refs(localOnly(ix.ins(RelSupplies, m))),
 			Customers:  ix.refs(localOnly(ix.outs(RelSupplies, m))),
 			Partners:   ix.refs(localOnly(sortedSet(partners))),

@@ -121,6 +121,7 @@ type segInfo struct {
 	hhi                               float64
 	basis                             string
 	upMissing, noLinkUp               []string // feeding chain segments
+	firmSet                           map[string]bool
 	present                           bool
 	verdict                           SegmentVerdict
 }
@@ -167,15 +168,15 @@ func (ix *index) segment(s *Node) *segInfo {
 		if n.Kind != KindEnterprise {
 			continue
 		}
-		if !ix.local(n) {
+		if !n.local {
 			si.outside = append(si.outside, id)
 			continue
 		}
 		si.firms = append(si.firms, id)
-		if ix.isLeader(n) {
+		if n.leader {
 			si.leaders = append(si.leaders, id)
 		}
-		if isHighTech(n) {
+		if n.highTech {
 			si.hightech = append(si.hightech, id)
 		}
 	}
@@ -184,7 +185,7 @@ func (ix *index) segment(s *Node) *segInfo {
 	plat := map[string]bool{}
 	servedBy := func(target string) {
 		for _, id := range ix.ins(RelServes, target) {
-			if n := ix.nodes[id]; IsServiceKind(n.Kind) && ix.local(n) {
+			if n := ix.nodes[id]; IsServiceKind(n.Kind) && n.local {
 				plat[id] = true
 			}
 		}
@@ -193,18 +194,27 @@ func (ix *index) segment(s *Node) *segInfo {
 	servedBy(s.ID)
 	for _, f := range si.fields {
 		for _, id := range ix.ins(RelResearches, f) {
-			if n := ix.nodes[id]; IsResearchKind(n.Kind) && ix.local(n) {
+			if n := ix.nodes[id]; IsResearchKind(n.Kind) && n.local {
 				know[id] = true
 			}
 		}
 		servedBy(f)
 	}
 	si.knowledge, si.platforms = sortedSet(know), sortedSet(plat)
+	// C(s): walk each firm's cooperation edges (short lists) rather than
+	// testing every firm-knowledge pair.
 	for _, f := range si.firms {
-		for _, k := range si.knowledge {
-			if ix.linked(RelCooperates, f, k) {
-				si.coops = append(si.coops, [2]string{f, k})
+		var ks []string
+		for _, l := range [][]string{ix.outs(RelCooperates, f), ix.ins(RelCooperates, f)} {
+			for _, k := range l {
+				if know[k] && !slices.Contains(ks, k) {
+					ks = append(ks, k)
+				}
 			}
+		}
+		slices.Sort(ks)
+		for _, k := range ks {
+			si.coops = append(si.coops, [2]string{f, k})
 		}
 	}
 	si.hhi, si.basis = ix.concentration(s.ID, si.firms)
@@ -238,8 +248,7 @@ func (ix *index) concentration(seg string, firms []string) (float64, string) {
 		return h, true
 	}
 	if h, ok := hhiOf(func(f string) (float64, bool) {
-		e := ix.edges[EdgeKey{Type: RelOperatesIn, From: f, To: seg}]
-		return propFloat(e.Props, "share")
+		return ix.share(f, seg)
 	}); ok {
 		return h, "share"
 	}
@@ -293,16 +302,19 @@ func (a *Analyzer) links() {
 }
 
 func (a *Analyzer) localLinkAcross(from, to *segInfo) bool {
+	if to.firmSet == nil {
+		to.firmSet = setOf(to.firms)
+	}
+	ix := a.ix
 	for _, f := range from.firms {
-		for _, t := range to.firms {
-			if f == t {
-				return true // one firm in both segments: integrated locally
-			}
-			if _, ok := a.ix.edges[EdgeKey{Type: RelSupplies, From: f, To: t}]; ok {
-				return true
-			}
-			if a.ix.linked(RelCooperates, f, t) {
-				return true
+		if to.firmSet[f] {
+			return true // one firm in both segments: integrated locally
+		}
+		for _, l := range [][]string{ix.outs(RelSupplies, f), ix.outs(RelCooperates, f), ix.ins(RelCooperates, f)} {
+			for _, t := range l {
+				if to.firmSet[t] {
+					return true
+				}
 			}
 		}
 	}

@@ -1,0 +1,193 @@
+package graph_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+
+	"chainkg/graph"
+	"chainkg/graph/memstore"
+	"chainkg/graph/neo4jstore"
+	"chainkg/graph/storetest"
+	"chainkg/loaders"
+)
+
+// Gap-report latency against graph size, on the loaders' synthetic
+// generator (seed 1, 8 chains). Run:
+//
+//	go test -run '^$' -bench GapReport -benchtime 20x ./graph/
+//	NEO4J_URI=bolt://127.0.0.1:7687 go test -run '^$' -bench GapReportNeo4j -benchtime 10x ./graph/
+//
+// "cold" extracts the projection from the store and analyses it each time
+// (no cache); "warm" takes it from a ProjectionCache at an unchanged
+// revision (one Revision call) and analyses it; "analysis" is the Go
+// analysis alone. The chain benchmarked is the one with the most segments
+// and firms (the worst case).
+
+var (
+	memOnce  = map[int]*sync.Once{}
+	memStore = map[int]*memstore.Store{}
+	memMu    sync.Mutex
+)
+
+// synthetic generates (once per size, cached under the temp dir) and reads
+// the synthetic dataset.
+func synthetic(b *testing.B, n int) *loaders.Dataset {
+	b.Helper()
+	dir := filepath.Join(os.TempDir(), fmt.Sprintf("chainkg-bench-gen-%d", n))
+	if _, err := os.Stat(filepath.Join(dir, "dataset.yaml")); err != nil {
+		if _, err := loaders.Generate(loaders.GenOptions{Enterprises: n, Seed: 1, Out: dir, Chains: 8}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	ds, err := loaders.ReadDataset(os.DirFS(dir), ".")
+	if err != nil {
+		b.Fatal(err)
+	}
+	return ds
+}
+
+func loadedMemstore(b *testing.B, n int) *memstore.Store {
+	memMu.Lock()
+	once := memOnce[n]
+	if once == nil {
+		once = &sync.Once{}
+		memOnce[n] = once
+	}
+	memMu.Unlock()
+	once.Do(func() {
+		s := memstore.New()
+		if _, err := loaders.Load(context.Background(), s, synthetic(b, n), loaders.Options{}); err != nil {
+			b.Fatal(err)
+		}
+		memMu.Lock()
+		memStore[n] = s
+		memMu.Unlock()
+	})
+	memMu.Lock()
+	defer memMu.Unlock()
+	return memStore[n]
+}
+
+// biggestChain returns the chain whose projection has the most nodes.
+func biggestChain(b *testing.B, s graph.Store) (string, *graph.Projection) {
+	ctx := context.Background()
+	page, err := s.Read(ctx, graph.Query{Kind: graph.KindChain, First: 100})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var best string
+	var bp *graph.Projection
+	ids := make([]string, 0, len(page.Items))
+	for _, it := range page.Items {
+		ids = append(ids, it.Node.ID)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		p, err := s.Projection(ctx, id)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if bp == nil || len(p.Nodes) > len(bp.Nodes) {
+			best, bp = id, p
+		}
+	}
+	return best, bp
+}
+
+func benchGap(b *testing.B, s graph.Store) {
+	ctx := context.Background()
+	chain, p := biggestChain(b, s)
+	b.Logf("chain %s: projection %d nodes, %d edges", chain, len(p.Nodes), len(p.Edges))
+	b.Run("cold", func(b *testing.B) {
+		for b.Loop() {
+			p, err := s.Projection(ctx, chain)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := graph.Analyze(p, graph.Options{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("cold-gap-only", func(b *testing.B) {
+		for b.Loop() {
+			p, err := s.Projection(ctx, chain)
+			if err != nil {
+				b.Fatal(err)
+			}
+			a, err := graph.NewAnalyzer(p, graph.Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			a.Gap()
+		}
+	})
+	b.Run("warm", func(b *testing.B) {
+		c := graph.NewProjectionCache(s)
+		if _, err := c.Get(ctx, chain); err != nil {
+			b.Fatal(err)
+		}
+		for b.Loop() {
+			p, err := c.Get(ctx, chain)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := graph.Analyze(p, graph.Options{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("projection", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := s.Projection(ctx, chain); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("analysis", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := graph.Analyze(p, graph.Options{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+func BenchmarkGapReportMemstore(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		b.Run(fmt.Sprintf("enterprises=%d", n), func(b *testing.B) {
+			benchGap(b, loadedMemstore(b, n))
+		})
+	}
+}
+
+func BenchmarkGapReportNeo4j(b *testing.B) {
+	env := storetest.Neo4j(b)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+	defer cancel()
+	s, err := neo4jstore.Open(ctx, neo4jstore.Config{URI: env.URI, Username: env.Username, Password: env.Password})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close(context.Background())
+	for _, n := range []int{10_000, 100_000} {
+		b.Run(fmt.Sprintf("enterprises=%d", n), func(b *testing.B) {
+			if err := s.Migrate(ctx); err != nil {
+				b.Fatal(err)
+			}
+			if err := s.Reset(ctx); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := loaders.Load(ctx, s, synthetic(b, n), loaders.Options{}); err != nil {
+				b.Fatal(err)
+			}
+			benchGap(b, s)
+		})
+	}
+}
