@@ -150,3 +150,28 @@ func TestSharedValues(t *testing.T) {
 		t.Errorf("nodes after one update:\n got %+v\nwant %+v", sg.Nodes, wantNodes)
 	}
 }
+
+// FuzzContainsFold checks the search pre-check never rejects what
+// graph.MatchSearch accepts.
+func FuzzContainsFold(f *testing.F) {
+	for _, s := range [][2]string{{"Fudan University", "fudan"}, {"复旦大学", "复旦"}, {"İstanbul AI", "i̇"}, {"KELVIN", "k"}, {"ΣΑΣ", "σ"}} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, name, text string) {
+		n := graph.Node{ID: "x", Name: name}
+		s := memstore.New()
+		if _, ok := graph.MatchSearch(n, text); ok {
+			n.Kind, n.Prov.Source = graph.KindTechField, "fuzz"
+			if graph.ValidateNode(n) != nil {
+				return
+			}
+			if _, err := s.UpsertNodes(t.Context(), []graph.Node{n}); err != nil {
+				t.Fatal(err)
+			}
+			hits, err := s.Search(t.Context(), graph.SearchQuery{Text: text, First: 5})
+			if err != nil || len(hits) != 1 {
+				t.Fatalf("MatchSearch(%q, %q) matches but Search gives %v, %v", name, text, hits, err)
+			}
+		}
+	})
+}

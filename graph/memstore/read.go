@@ -440,7 +440,8 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Search
 		return nil, err
 	}
 	hits := []graph.SearchHit{}
-	if len(graph.SearchTerms(q.Text)) == 0 {
+	terms := graph.SearchTerms(q.Text)
+	if len(terms) == 0 {
 		return hits, nil
 	}
 	lists := s.byKind
@@ -475,6 +476,9 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Search
 				probe.Aliases = v.([]string)
 			}
 			probe.ID = s.nodes[n].id
+			if !mayMatch(probe, terms) {
+				continue
+			}
 			if score, ok := graph.MatchSearch(probe, q.Text); ok {
 				hits = append(hits, graph.SearchHit{Node: probe, Score: score})
 				idx = append(idx, n)
@@ -489,6 +493,53 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Search
 		hits[i].Node = s.nodeOut(s.byID[hits[i].Node.ID])
 	}
 	return hits, nil
+}
+
+// mayMatch is a cheap, allocation-free pre-check for graph.MatchSearch:
+// false only when some term is in none of the node's names. MatchSearch
+// still decides (and scores) every node that passes.
+func mayMatch(n graph.Node, terms []string) bool {
+	for _, t := range terms {
+		found := containsFold(n.Name, t) || containsFold(n.NameZh, t)
+		for _, a := range n.Aliases {
+			found = found || containsFold(a, t)
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// containsFold reports whether graph.FoldText(s) contains t (already
+// folded), without allocating when both are ASCII.
+func containsFold(s, t string) bool {
+	if !isASCII(s) || !isASCII(t) {
+		return strings.Contains(graph.FoldText(s), t)
+	}
+outer:
+	for i := 0; i+len(t) <= len(s); i++ {
+		for k := 0; k < len(t); k++ {
+			c := s[i+k]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != t[k] {
+				continue outer
+			}
+		}
+		return true
+	}
+	return false
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // typeFilter returns the allowed relation indices (nil: all).
@@ -588,30 +639,75 @@ func (s *Store) Neighborhood(ctx context.Context, q graph.NeighborhoodQuery) (*g
 	if q.Limit > 0 && len(found) > q.Limit {
 		found, sg.Truncated = found[:q.Limit], true
 	}
-	keep := map[uint32]bool{center: true}
+	set := s.newSet()
+	set.add(center)
 	for _, n := range found {
-		keep[n] = true
+		set.add(n)
 	}
-	return s.subgraph(keep, f, sg), nil
+	return s.subgraph(set, f, sg), nil
 }
 
-// subgraph fills sg with the kept nodes (by id) and the allowed edges among
-// them (by type, from, to).
-func (s *Store) subgraph(keep map[uint32]bool, f []bool, sg *graph.Subgraph) *graph.Subgraph {
-	seen := map[uint32]bool{}
-	for n := range keep {
-		sg.Nodes = append(sg.Nodes, s.nodeOut(n))
+// nodeSet is a set of node indices: a bitmap for membership plus the
+// members in insertion order.
+type nodeSet struct {
+	bits []uint64
+	list []uint32
+}
+
+func (s *Store) newSet() *nodeSet { return &nodeSet{bits: make([]uint64, (len(s.nodes)+63)/64)} }
+
+func (ns *nodeSet) has(n uint32) bool { return ns.bits[n/64]&(1<<(n%64)) != 0 }
+
+func (ns *nodeSet) add(n uint32) {
+	if !ns.has(n) {
+		ns.bits[n/64] |= 1 << (n % 64)
+		ns.list = append(ns.list, n)
+	}
+}
+
+// typeRank orders relation indices by type name (edges sort by type first).
+var typeRank = func() []int {
+	idx := make([]int, len(graph.Rels))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(a, b int) int { return strings.Compare(string(graph.Rels[a].Type), string(graph.Rels[b].Type)) })
+	rank := make([]int, len(graph.Rels)+1)
+	for r, i := range idx {
+		rank[i+1] = r
+	}
+	return rank
+}()
+
+// subgraph fills sg with the set's nodes (by id) and the allowed edges among
+// them (by type, from, to). Sorting indices before materialising keeps the
+// big structs out of the sort.
+func (s *Store) subgraph(set *nodeSet, f []bool, sg *graph.Subgraph) *graph.Subgraph {
+	nodes := set.list
+	slices.SortFunc(nodes, func(a, b uint32) int { return strings.Compare(s.nodes[a].id, s.nodes[b].id) })
+	var es []uint32
+	for _, n := range nodes {
 		for _, j := range s.nodes[n].adj {
-			e := &s.edges[j]
-			if seen[j] || !allowed(f, e.typ) || !keep[e.from] || !keep[e.to] {
-				continue
+			// Each edge once, from its source's side.
+			if e := &s.edges[j]; e.from == n && set.has(e.to) && allowed(f, e.typ) {
+				es = append(es, j)
 			}
-			seen[j] = true
-			sg.Edges = append(sg.Edges, s.edgeOut(j))
 		}
 	}
-	slices.SortFunc(sg.Nodes, func(a, b graph.Node) int { return strings.Compare(a.ID, b.ID) })
-	slices.SortFunc(sg.Edges, compareEdges)
+	slices.SortFunc(es, func(a, b uint32) int {
+		x, y := &s.edges[a], &s.edges[b]
+		return cmp.Or(cmp.Compare(typeRank[x.typ], typeRank[y.typ]),
+			strings.Compare(s.nodes[x.from].id, s.nodes[y.from].id),
+			strings.Compare(s.nodes[x.to].id, s.nodes[y.to].id))
+	})
+	sg.Nodes = slices.Grow(sg.Nodes, len(nodes))
+	for _, n := range nodes {
+		sg.Nodes = append(sg.Nodes, s.nodeOut(n))
+	}
+	sg.Edges = slices.Grow(sg.Edges, len(es))
+	for _, j := range es {
+		sg.Edges = append(sg.Edges, s.edgeOut(j))
+	}
 	return sg
 }
 
@@ -739,7 +835,8 @@ func (s *Store) Projection(ctx context.Context, chainID string) (*graph.Projecti
 		return nil, graph.Errorf(graph.CodeNotFound, "chain %q does not exist", chainID)
 	}
 	rt := func(t graph.RelType) uint8 { return relIndex[t] }
-	keep := map[uint32]bool{chain: true}
+	keep := s.newSet()
+	keep.add(chain)
 	// walk visits the edges of type t at each node of from, in direction
 	// out (from -> other) or in (other -> from), and adds the far ends.
 	walk := func(from []uint32, t graph.RelType, out bool) []uint32 {
@@ -759,7 +856,7 @@ func (s *Store) Projection(ctx context.Context, chainID string) (*graph.Projecti
 			}
 		}
 		for _, m := range got {
-			keep[m] = true
+			keep.add(m)
 		}
 		return got
 	}
