@@ -55,6 +55,7 @@ type Store struct {
 	strs     map[string]any // interned boxed strings
 
 	shapes   [][]uint16        // interned sorted key lists; shape 0 is empty
+	shapePos [][]int8          // per shape, per key index: position in the shape or -1
 	shapeIdx map[string]uint32 // by the key list's bytes
 	edgeVals map[string][]any  // interned value lists of edges whose values are all shared strings
 }
@@ -134,6 +135,7 @@ func New() *Store {
 		keyIdx:    map[string]uint16{},
 		strs:      map[string]any{},
 		shapes:    [][]uint16{nil},
+		shapePos:  [][]int8{nil},
 		shapeIdx:  map[string]uint32{"": 0},
 		edgeVals:  map[string][]any{},
 	}
@@ -257,6 +259,14 @@ func (s *Store) storeProps(m map[string]any, share bool) (uint32, []any) {
 	if !ok {
 		shape = uint32(len(s.shapes))
 		s.shapes = append(s.shapes, keys)
+		pos := make([]int8, int(keys[len(keys)-1])+1)
+		for i := range pos {
+			pos[i] = -1
+		}
+		for i, k := range keys {
+			pos[k] = int8(i)
+		}
+		s.shapePos = append(s.shapePos, pos)
 		s.shapeIdx[string(kb)] = shape
 	}
 	vals := make([]any, len(keys))
@@ -317,13 +327,8 @@ func (s *Store) lookup(i uint32, field string) (any, bool) {
 
 // findProp returns node n's value for key k.
 func (s *Store) findProp(n *node, k uint16) (any, bool) {
-	for i, key := range s.shapes[n.shape] {
-		if key == k {
-			return n.vals[i], true
-		}
-		if key > k {
-			break
-		}
+	if pos := s.shapePos[n.shape]; int(k) < len(pos) && pos[k] >= 0 {
+		return n.vals[pos[k]], true
 	}
 	return nil, false
 }

@@ -78,15 +78,21 @@ func propSpec(k graph.Kind, field string) graph.PropSpec {
 // cond is a compiled condition.
 type cond struct {
 	field string
+	key   int // interned key index, -1 for the id, -2 when no node has the key
 	op    graph.Op
 	value any
 	fold  string
 }
 
-func compile(where []graph.Cond) []cond {
+func (s *Store) compile(where []graph.Cond) []cond {
 	out := make([]cond, len(where))
 	for i, c := range where {
-		out[i] = cond{field: c.Field, op: c.Op, value: graph.Normalize(c.Value)}
+		out[i] = cond{field: c.Field, op: c.Op, value: graph.Normalize(c.Value), key: -2}
+		if c.Field == graph.PropID {
+			out[i].key = -1
+		} else if k, ok := s.keyIdx[c.Field]; ok {
+			out[i].key = int(k)
+		}
 		if s, ok := c.Value.(string); ok {
 			out[i].fold = graph.FoldText(s)
 		}
@@ -106,7 +112,15 @@ func (r *reader) match(n uint32, kind graph.Kind, conds []cond) bool {
 		return false
 	}
 	for _, c := range conds {
-		v, ok := r.s.lookup(n, c.field)
+		var v any
+		var ok bool
+		switch c.key {
+		case -2:
+		case -1:
+			v, ok = r.s.nodes[n].id, true
+		default:
+			v, ok = r.s.findProp(&r.s.nodes[n], uint16(c.key))
+		}
 		if !ok || !test(v, c) {
 			return false
 		}
@@ -246,7 +260,7 @@ func (h *maxHeap) Pop() any {
 // are every node of q.Kind (cands is nil).
 func (r *reader) page(q graph.Query, cands []cand, root bool) (*graph.Page, error) {
 	s := r.s
-	conds := compile(q.Where)
+	conds := s.compile(q.Where)
 	o := order{s: s}
 	var orderKey uint16
 	hasOrderKey := false
@@ -366,7 +380,7 @@ func (r *reader) fastByID(q graph.Query, list []uint32, conds []cond, after stri
 // byIDs answers a query with IDs: those nodes in the order given.
 func (r *reader) byIDs(q graph.Query) (*graph.Page, error) {
 	s := r.s
-	conds := compile(q.Where)
+	conds := s.compile(q.Where)
 	p := &graph.Page{Items: []graph.Item{}, Total: -1}
 	seen := map[uint32]bool{}
 	for _, id := range q.IDs {
