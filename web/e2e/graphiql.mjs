@@ -172,6 +172,21 @@ await check('a query typed into the editor runs and its result shows', async () 
   console.log(`      screenshot: ${shot}`);
 });
 
+await check('the GraphQL worker checks the editor against the server schema', async () => {
+  // A misspelt field must get an error marker from monaco-graphql's worker,
+  // which proves the bundled worker started and the schema was introspected.
+  await page.locator('.graphiql-query-editor .view-lines').first().click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText('{ stats { nodesMisspelt } }');
+  await page.waitForFunction(
+    () => (globalThis.__MONACO?.editor.getModelMarkers({}) ?? [])
+      .some((m) => m.severity === 8 && /nodesMisspelt/.test(m.message)),
+    null,
+    { timeout: TIMEOUT },
+  );
+});
+
 await check('GET /graphql with Accept: text/html serves the same page', async () => {
   const [a, b] = await Promise.all([
     fetch(`${base}/graphiql`, { headers: { Accept: 'text/html' } }),
