@@ -72,7 +72,10 @@ else
   (cd "$repo" && go build -o "$tmp/chainkg" ./cmd/chainkg) || die "go build ./cmd/chainkg failed"
   port="$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")"
   base="http://127.0.0.1:$port"
-  (cd "$repo" && exec "$tmp/chainkg" serve --addr "127.0.0.1:$port") >"$tmp/server.log" 2>&1 &
+  # --neo4j= : the embedded store with the bundled data even when deploy/test.sh
+  # exported NEO4J_URI for the Go tests (that database is theirs, and wiped).
+  (cd "$repo" && exec env -u NEO4J_URI "$tmp/chainkg" serve --addr "127.0.0.1:$port" --neo4j=) \
+    >"$tmp/server.log" 2>&1 &
   server_pid=$!
   ready=""
   for _ in $(seq 1 600); do
