@@ -14,6 +14,7 @@
 //   - WriteStats maps may omit zero counts.
 //   - Revision grows after every write that changes something and stays
 //     the same otherwise (failed, empty or no-op writes, RemoveEdge false).
+//   - Search First, Neighborhood Limit and Paths Limit <= 0 mean no limit.
 //   - Neighborhood and Paths walk edges in either direction; with Types set,
 //     only those types are walked and returned. Neighborhood keeps the
 //     nearest nodes first, ties by id, when Limit cuts; a missing center is

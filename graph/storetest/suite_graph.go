@@ -66,6 +66,7 @@ func testSearch(t *testing.T, s graph.Store) {
 		{"alias prefix", graph.SearchQuery{Text: "ttc", First: 10}, []scored{{"plat:ttc-east", 2}}},
 		{"exact name", graph.SearchQuery{Text: "fuel cells", First: 10}, []scored{{"seg:h2-fuelcell", 3}}},
 		{"no match", graph.SearchQuery{Text: "nothing-here", First: 10}, nil},
+		{"first 0 means no limit", graph.SearchQuery{Text: "复旦"}, []scored{{"lab:fudan-ai", 2}, {"uni:fudan", 2}}},
 		{"blank", graph.SearchQuery{Text: "  ", First: 10}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -134,6 +135,8 @@ func testNeighborhood(t *testing.T, s graph.Store) {
 			[]string{"ent:moxing", "ent:zhixin", "ent:shuju", "lab:fudan-ai", "ent:shenlan"}, false},
 		{"limit keeps the nearest", graph.NeighborhoodQuery{ID: "ach:med-imaging", Depth: 3, Limit: 5},
 			[]string{"ach:med-imaging", "lab:fudan-ai", "tf:medical-imaging", "plat:valuation", "poc:tongji", "ent:shenlan"}, true},
+		{"limit 0 means no limit", graph.NeighborhoodQuery{ID: "seg:ai-compute", Depth: 2, Types: []graph.RelType{graph.RelFeeds}},
+			[]string{"seg:ai-compute", "seg:ai-models", "seg:ai-data", "seg:ai-apps", "seg:health-diagnosis"}, false},
 		{"isolated by type", graph.NeighborhoodQuery{ID: "fund:yangpu-ai", Depth: 2, Types: []graph.RelType{graph.RelFeeds}, Limit: 5},
 			[]string{"fund:yangpu-ai"}, false},
 	} {
@@ -209,6 +212,7 @@ func testPaths(t *testing.T, s graph.Store) {
 		{"against edge direction", graph.PathQuery{From: "ent:shenlan", To: "lab:fudan-ai", MaxHops: 4, Limit: 10}, back},
 		{"types", graph.PathQuery{From: "lab:fudan-ai", To: "ent:shenlan", MaxHops: 4, Limit: 10, Types: []graph.RelType{graph.RelProduced, graph.RelTransferredTo}}, []graph.Path{viaAch}},
 		{"limit", graph.PathQuery{From: "lab:fudan-ai", To: "ent:shenlan", MaxHops: 4, Limit: 1}, []graph.Path{viaAch}},
+		{"limit 0 means all", graph.PathQuery{From: "lab:fudan-ai", To: "ent:shenlan", MaxHops: 4}, []graph.Path{viaAch, viaMoxing}},
 		{"too far", graph.PathQuery{From: "lab:fudan-ai", To: "ent:shenlan", MaxHops: 1, Limit: 10}, []graph.Path{}},
 		{"disconnected by type", graph.PathQuery{From: "ent:zhixin", To: "ent:shenlan", MaxHops: 6, Limit: 10, Types: []graph.RelType{graph.RelSupplies}}, []graph.Path{}},
 		{"one hop", graph.PathQuery{From: "chain:ai", To: "seg:ai-data", MaxHops: 3, Limit: 10},

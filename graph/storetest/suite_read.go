@@ -11,6 +11,7 @@ import (
 var readTests = []subtest{
 	{"IDs", testReadIDs},
 	{"Where", testReadWhere},
+	{"WhereSpecialCharacters", testReadWhereSpecial},
 	{"Order", testReadOrder},
 	{"Paging", testReadPaging},
 	{"CursorPosition", testReadCursorPosition},
@@ -119,6 +120,41 @@ func testReadWhere(t *testing.T, s graph.Store) {
 			p := read(t, s, q)
 			same(t, "ids", itemIDs(p), tc.want)
 			same(t, "page", p, tidyPage(o.read(q)))
+		})
+	}
+}
+
+// testReadWhereSpecial: values are data, never syntax: quotes, regex and
+// LIKE metacharacters, parentheses and ampersands match literally.
+func testReadWhereSpecial(t *testing.T, s graph.Store) {
+	nodes, edges := Fixture()
+	extra := []graph.Node{
+		{ID: "tf:quote", Kind: graph.KindTechField, Name: `It's a "quoted" \ field`, Prov: syn("")},
+		{ID: "tf:regex", Kind: graph.KindTechField, Name: "a.*b [x]+ (y)? %_", Prov: syn("")},
+	}
+	Load(t, s, append(slices.Clone(nodes), extra...), edges)
+	o := newOracle(append(slices.Clone(nodes), extra...), edges)
+	for _, tc := range []struct {
+		name string
+		q    graph.Query
+		want []string
+	}{
+		{"parentheses", graph.Query{Kind: graph.KindPolicy, Where: []graph.Cond{where("name", graph.OpContains, "(trial)")}}, []string{"policy:life-health"}},
+		{"ampersand", graph.Query{Kind: graph.KindPlatform, Where: []graph.Cond{where("name", graph.OpContains, "r&d")}}, []string{"plat:brain-chip"}},
+		{"full-width parenthesis", graph.Query{Kind: graph.KindPolicy, Where: []graph.Cond{where("nameZh", graph.OpContains, "（试行）")}}, []string{"policy:life-health"}},
+		{"quotes", graph.Query{Kind: graph.KindTechField, Where: []graph.Cond{where("name", graph.OpContains, `'s a "quoted" \`)}}, []string{"tf:quote"}},
+		{"regex is literal", graph.Query{Kind: graph.KindTechField, Where: []graph.Cond{where("name", graph.OpContains, ".*")}}, []string{"tf:regex"}},
+		{"regex prefix is literal", graph.Query{Kind: graph.KindTechField, Where: []graph.Cond{where("name", graph.OpStartsWith, "a.")}}, []string{"tf:regex"}},
+		{"like wildcards are literal", graph.Query{Kind: graph.KindTechField, Where: []graph.Cond{where("name", graph.OpContains, "%_")}}, []string{"tf:regex"}},
+		{"equality with quotes", graph.Query{Kind: graph.KindTechField, Where: []graph.Cond{where("name", graph.OpEq, `It's a "quoted" \ field`)}}, []string{"tf:quote"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.q.First = 50
+			if got := itemIDs(o.read(tc.q)); !slices.Equal(got, tc.want) {
+				t.Fatalf("test bug: the oracle gives %v, the case says %v", got, tc.want)
+			}
+			p := read(t, s, tc.q)
+			same(t, "ids", itemIDs(p), tc.want)
 		})
 	}
 }
