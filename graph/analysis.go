@@ -227,6 +227,7 @@ type nodeInfo struct {
 	outT, inT   []uint8
 	outID, inID []string
 	outW        []float64 // the OPERATES_IN share of each out edge, NaN if not given
+	nOut, nIn   int       // degrees, while building
 }
 
 // relSlot numbers the relation types in name order, the order stores sort
@@ -286,6 +287,15 @@ func newIndex(p *Projection, opt Options) (*index, error) {
 		infos[i] = nodeInfo{Node: n, local: strings.EqualFold(propString(n, "region"), opt.Scope)}
 		ix.nodes[n.ID] = &infos[i]
 	}
+	// Two passes over the edges: resolve the endpoints once and count
+	// degrees, then fill one backing array per slice kind (CSR style), so a
+	// projection of 100k edges costs a handful of allocations, not 100k.
+	type end struct {
+		from, to *nodeInfo
+		slot     uint8
+		w        float64
+	}
+	ends := make([]end, 0, len(p.Edges))
 	lastType, slot := RelType(""), uint8(0)
 	var from *nodeInfo
 	nan := math.NaN()
@@ -305,17 +315,35 @@ func newIndex(p *Projection, opt Options) (*index, error) {
 			}
 			lastType, slot = e.Type, sl
 		}
-		from.outT = append(from.outT, slot)
-		from.outID = append(from.outID, e.To)
 		w := nan
 		if e.Type == RelOperatesIn {
 			if v, ok := propFloat(e.Props, "share"); ok {
 				w = v
 			}
 		}
-		from.outW = append(from.outW, w)
-		to.inT = append(to.inT, slot)
-		to.inID = append(to.inID, e.From)
+		ends = append(ends, end{from, to, slot, w})
+		from.nOut++
+		to.nIn++
+	}
+	total := len(ends)
+	tOut, tIn := make([]uint8, total), make([]uint8, total)
+	idOut, idIn := make([]string, total), make([]string, total)
+	wOut := make([]float64, total)
+	offOut, offIn := 0, 0
+	for i := range infos {
+		n := &infos[i]
+		no, ni := n.nOut, n.nIn
+		n.outT, n.outID, n.outW = tOut[offOut:offOut:offOut+no], idOut[offOut:offOut:offOut+no], wOut[offOut:offOut:offOut+no]
+		n.inT, n.inID = tIn[offIn:offIn:offIn+ni], idIn[offIn:offIn:offIn+ni]
+		offOut += no
+		offIn += ni
+	}
+	for _, e := range ends {
+		e.from.outT = append(e.from.outT, e.slot)
+		e.from.outID = append(e.from.outID, e.to.ID)
+		e.from.outW = append(e.from.outW, e.w)
+		e.to.inT = append(e.to.inT, e.slot)
+		e.to.inID = append(e.to.inID, e.from.ID)
 	}
 	// Stores return edges sorted by (type, from, to), which leaves every
 	// list sorted already when types are in vocabulary order; sort the rest.
@@ -334,9 +362,9 @@ func newIndex(p *Projection, opt Options) (*index, error) {
 		switch {
 		case n.Kind == KindEnterprise:
 			n.chainMaster = propBool(n.Node, "chainMaster")
-			n.leader = n.chainMaster || propString(n.Node, "tier") == "LEADER" || masters[n.ID]
-			n.highTech = isHighTech(n.Node)
 			n.tier = tierScore(n.Node)
+			n.leader = n.chainMaster || n.tier == 1 && propString(n.Node, "tier") == "LEADER" || masters[n.ID]
+			n.highTech = isHighTech(n.Node)
 		case n.local && IsResearchKind(n.Kind):
 			ix.researchers = append(ix.researchers, n.ID)
 		}
@@ -376,10 +404,9 @@ func compareSegments(a, b *Node) int {
 
 // sortAdj sorts parallel adjacency slices by (slot, id) unless they are.
 func sortAdj(ts []uint8, ids []string, ws []float64) {
-	less := func(i, j int) int { return cmp.Or(cmp.Compare(ts[i], ts[j]), strings.Compare(ids[i], ids[j])) }
 	sorted := true
 	for i := 1; i < len(ts); i++ {
-		if less(i-1, i) > 0 {
+		if ts[i-1] > ts[i] || (ts[i-1] == ts[i] && ids[i-1] > ids[i]) {
 			sorted = false
 			break
 		}

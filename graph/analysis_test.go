@@ -491,3 +491,24 @@ func TestProjectionCache(t *testing.T) {
 		t.Fatalf("stats = %+v, want 1 hit 4 misses", st)
 	}
 }
+
+// TestHighTechFlagWithoutTier: a firm flagged highTech counts in H(s)
+// whatever its tier, so its segment is not NO_LEADER_OR_HIGH_TECH.
+func TestHighTechFlagWithoutTier(t *testing.T) {
+	p := &graph.Projection{ChainID: "chain:x", Nodes: []graph.Node{
+		nd("chain:x", graph.KindChain, "X", nil),
+		ent("ent:s", "S", "Yangpu", "SME", map[string]any{"highTech": true}),
+		seg("seg:x", "chain:x", "X1", "UPSTREAM", 1),
+	}, Edges: []graph.Edge{
+		ed(graph.RelHasSegment, "chain:x", "seg:x"),
+		ed(graph.RelOperatesIn, "ent:s", "seg:x"),
+	}}
+	r, err := graph.Analyze(p, graph.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := r.Gap.Segments[0]
+	if v.Counts.HighTech != 1 || !slices.Contains(v.Flags, graph.FlagNoLeader) || slices.Contains(v.Flags, graph.FlagNoLeaderOrHighTech) {
+		t.Fatalf("verdict %+v", v)
+	}
+}
