@@ -103,6 +103,56 @@ query LabToEnterprise {
   }
 }
 `)},{query:m(`
+# The chain leader's gap report for the AI chain:
+# a verdict per segment (MISSING, WEAK, COVERED,
+# STRONG) with its reasons, the chain's scores,
+# missing links along FEEDS and single points of
+# failure. Try another chain id, or
+# gapReport(options: {scope: "Shanghai"}).
+query AIChainGapReport {
+  chain(id: "chain-ai") {
+    name
+    nameZh
+    gapReport {
+      scope
+      completeness
+      strength
+      fusion
+      statusCounts { missing weak covered strong }
+      segments {
+        segment { id nameZh }
+        stage
+        status
+        score
+        reasons
+        counts { localFirms leaders highTech knowledge cooperations }
+      }
+      links { from { nameZh } to { nameZh } kind reason }
+      singlePoints { segment { nameZh } firm { name } reason }
+    }
+  }
+}
+`)},{query:m(`
+# Filling the chain: the AI chain's weakest
+# segments, most important first, with the actors
+# that could fill them and why.
+query AIChainFillCandidates {
+  chain(id: "chain-ai") {
+    nameZh
+    fill {
+      segment { nameZh }
+      importance
+      reasons
+      candidates {
+        actor { kind name nameZh }
+        kind
+        score
+        reasons
+      }
+    }
+  }
+}
+`)},{query:m(`
 # The size of the graph, by node kind and by
 # relation type.
 query GraphStats {
