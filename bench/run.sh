@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# Side-by-side load benchmark into a real Neo4j 5.26 (bench/README.md):
+# the same synthetic dataset (chainkg gen), the same CSV files, loaded
+#   (a) by `chainkg load --neo4j URI DIR` and
+#   (b) by Neo4j's own LOAD CSV ... CALL (row) { MERGE ... } IN TRANSACTIONS
+#       (bench/loadcsv builds the statements from dataset.yaml and graph.Kinds),
+# each into an empty database (a fresh data dir, then `chainkg migrate` for the
+# same constraints and indexes), then prints rows/s of each and the ratio.
+#
+#   bash bench/run.sh [--enterprises N] [--seed S] [--batch B] [--runs R] [--keep]
+#
+# It starts its own Neo4j on BENCH_NEO4J_PORT (default 7688) with its data under
+# bench/out/ (gitignored) and stops it at the end; the shared server on 7687 is
+# not touched. NEO4J_HEAP / NEO4J_PAGECACHE (default 1g each) size it.
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$REPO"
+
+N=100000
+SEED=1
+BATCH=5000
+RUNS=1
+KEEP=0
+while (($#)); do
+	case $1 in
+	--enterprises | -n) N=$2; shift 2 ;;
+	--seed) SEED=$2; shift 2 ;;
+	--batch) BATCH=$2; shift 2 ;;
+	--runs) RUNS=$2; shift 2 ;;
+	--keep) KEEP=1; shift ;;
+	-h | --help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) echo "bench/run.sh: unknown argument $1 (try --help)" >&2; exit 2 ;;
+	esac
+done
+
+OUT=$REPO/bench/out
+DS=$OUT/dataset-$N-seed$SEED
+BIN=$OUT/bin
+RES=$OUT/results-$N
+PORT=${BENCH_NEO4J_PORT:-7688}
+[[ $PORT != 7687 ]] || { echo "bench/run.sh: 7687 is the shared test server; pick another BENCH_NEO4J_PORT" >&2; exit 2; }
+export NEO4J_PORT=$PORT
+export NEO4J_DATA_DIR=$OUT/neo4j-$PORT
+export NEO4J_IMPORT_DIR=$DS # LOAD CSV's file:/// root is the dataset directory itself
+export NEO4J_PASSWORD=${BENCH_NEO4J_PASSWORD:-chainkg-bench}
+export NEO4J_USERNAME=neo4j
+export NEO4J_URI=bolt://127.0.0.1:$PORT
+NEO4J_SH=$REPO/deploy/neo4j/neo4j.sh
+unset NEO4J_CONF_EXTRA
+
+log() { printf '[bench %s] %s\n' "$(date -u +%T)" "$*" >&2; }
+now() { date +%s.%N; }
+
+stop_server() { bash "$NEO4J_SH" down >/dev/null 2>&1 || true; }
+trap stop_server EXIT
+
+mkdir -p "$BIN" "$RES"
+log "building chainkg and bench/loadcsv"
+go build -o "$BIN/chainkg" ./cmd/chainkg
+go build -o "$BIN/loadcsv" ./bench/loadcsv
+go build -o "$BIN/probe" ./deploy/neo4j/probe
+
+if [[ -f $DS/dataset.yaml && $KEEP == 1 ]]; then
+	log "reusing $DS"
+else
+	log "generating $N enterprises (seed $SEED) into $DS"
+	rm -rf "$DS"
+	"$BIN/chainkg" gen --enterprises "$N" --seed "$SEED" --out "$DS" >&2
+fi
+# Rows as the CSV parser counts them (nodes + edges), the same for both loaders.
+"$BIN/loadcsv" -dir "$DS" -batch "$BATCH" -print >"$RES/loadcsv.cypher"
+ROWS=$(sed -n 's|^// .* (\([0-9]*\) rows)$|\1|p' "$RES/loadcsv.cypher" | paste -sd+ | bc)
+NODE_ROWS=$(sed -n 's|^// nodes/.* (\([0-9]*\) rows)$|\1|p' "$RES/loadcsv.cypher" | paste -sd+ | bc)
+log "dataset: $ROWS rows ($NODE_ROWS node rows, $((ROWS - NODE_ROWS)) edge rows), $(du -sh "$DS" | cut -f1)"
+
+# fresh: an empty database with chainkg's schema (constraints, range and
+# full-text indexes), on a newly started server.
+fresh() {
+	stop_server
+	rm -rf "$NEO4J_DATA_DIR"
+	bash "$NEO4J_SH" up >/dev/null
+	"$BIN/chainkg" migrate --neo4j "$NEO4J_URI" >/dev/null
+}
+
+counts() { # prints "nodes rels"
+	local n r
+	n=$("$BIN/probe" 'MATCH (n:Node) RETURN count(n) AS c' | tr -dc 0-9)
+	r=$("$BIN/probe" 'MATCH ()-[r]->() RETURN count(r) AS c' | tr -dc 0-9)
+	echo "$n $r"
+}
+
+declare -A SECS=() CNT=()
+for ((run = 1; run <= RUNS; run++)); do
+	for method in chainkg loadcsv; do
+		log "run $run: $method: starting an empty Neo4j on $NEO4J_URI"
+		fresh
+		log "run $run: $method: loading"
+		t0=$(now)
+		if [[ $method == chainkg ]]; then
+			"$BIN/chainkg" load --neo4j "$NEO4J_URI" --batch "$BATCH" --json "$DS" >"$RES/$method-$run.json"
+		else
+			"$BIN/loadcsv" -dir "$DS" -batch "$BATCH" -json >"$RES/$method-$run.json"
+		fi
+		t1=$(now)
+		s=$(echo "$t1 - $t0" | bc -l)
+		c=$(counts)
+		rss=$(ps -o rss= -p "$(cat "$NEO4J_DATA_DIR/neo4j.pid")" | tr -d ' ')
+		SECS[$method-$run]=$s
+		CNT[$method-$run]=$c
+		log "run $run: $method: $(printf '%.1f' "$s") s, graph: ${c% *} nodes, ${c#* } relationships, Neo4j RSS $((rss / 1024)) MiB"
+	done
+done
+
+best() { # method -> lowest seconds over the runs
+	local m=$1 b="" r s
+	for ((r = 1; r <= RUNS; r++)); do
+		s=${SECS[$m-$r]}
+		if [[ -z $b ]] || (($(echo "$s < $b" | bc -l))); then b=$s; fi
+	done
+	echo "$b"
+}
+
+status=0
+printf '\nLoad of %d enterprises (seed %d): %d rows (%d nodes, %d edges), batch %d, %s, Neo4j %s\n' \
+	"$N" "$SEED" "$ROWS" "$NODE_ROWS" "$((ROWS - NODE_ROWS))" "$BATCH" "$(date -u +%FT%TZ)" \
+	"$(grep -o '<neo4j.version>[^<]*' deploy/neo4j/pom.xml | cut -d'>' -f2)"
+printf '%-34s %5s %10s %10s %10s %10s\n' method run seconds rows/s nodes rels
+for method in chainkg loadcsv; do
+	label="chainkg load"
+	[[ $method == loadcsv ]] && label="LOAD CSV ... IN TRANSACTIONS"
+	for ((run = 1; run <= RUNS; run++)); do
+		s=${SECS[$method-$run]}
+		c=${CNT[$method-$run]}
+		printf '%-34s %5d %10.2f %10.0f %10s %10s\n' "$label" "$run" "$s" "$(echo "$ROWS / $s" | bc -l)" "${c% *}" "${c#* }"
+	done
+done
+a=$(best chainkg)
+b=$(best loadcsv)
+printf '\nbest: chainkg load %.0f rows/s, LOAD CSV %.0f rows/s, ratio chainkg/LOAD CSV = %.2f\n' \
+	"$(echo "$ROWS / $a" | bc -l)" "$(echo "$ROWS / $b" | bc -l)" "$(echo "$b / $a" | bc -l)"
+for ((run = 1; run <= RUNS; run++)); do
+	if [[ ${CNT[chainkg-$run]} != "${CNT[loadcsv-$run]}" ]]; then
+		echo "MISMATCH: run $run: chainkg load gave ${CNT[chainkg-$run]}, LOAD CSV ${CNT[loadcsv-$run]} (nodes rels)" >&2
+		status=1
+	fi
+done
+log "reports: $RES"
+exit $status
