@@ -124,6 +124,7 @@ type Location struct {
 // with the caller's context (whose deadline reaches the store).
 type Engine struct {
 	schema graphql.Schema
+	guard  *guard
 	limits Limits
 	rules  []graphql.ValidationRuleFn
 
@@ -137,9 +138,13 @@ type cached struct {
 	doc  *ast.Document
 }
 
-// NewEngine builds the schema over d and an engine with limits l.
+// NewEngine builds the schema over d and an engine with limits l. The
+// resolvers see d.Store behind an availability guard (see guard.go).
 func NewEngine(d *Deps, l Limits) (*Engine, error) {
-	s, err := New(d)
+	g := newGuard(d.Store)
+	dd := *d
+	dd.Store = g
+	s, err := New(&dd)
 	if err != nil {
 		return nil, err
 	}
@@ -149,7 +154,7 @@ func NewEngine(d *Deps, l Limits) (*Engine, error) {
 			rules = append(rules, r)
 		}
 	}
-	return &Engine{schema: s, limits: l.withDefaults(), rules: rules, lru: list.New(), cache: map[string]*list.Element{}}, nil
+	return &Engine{schema: s, guard: g, limits: l.withDefaults(), rules: rules, lru: list.New(), cache: map[string]*list.Element{}}, nil
 }
 
 // Schema returns the GraphQL schema.
@@ -190,6 +195,18 @@ func (e *Engine) Do(ctx context.Context, req Request) Result {
 	}
 	for _, fe := range r.Errors {
 		out.Errors = append(out.Errors, convert(fe, out.Outcome, ctx))
+	}
+	if ctx.Err() != nil {
+		// The deadline passed: if the store is unreachable, say so (and let
+		// the guard fail the next requests fast) rather than TIMEOUT.
+		if perr := e.guard.probe(ctx); perr != nil && graph.CodeOf(perr) == graph.CodeUnavailable {
+			for i := range out.Errors {
+				if out.Errors[i].Extensions["code"] == string(graph.CodeTimeout) {
+					out.Errors[i].Message = "the graph store is unavailable: " + perr.Error()
+					out.Errors[i].Extensions = code(string(graph.CodeUnavailable))
+				}
+			}
+		}
 	}
 	// graphql-go resolves the fields of a query in map order: sort the
 	// errors by document position so responses are deterministic.

@@ -12,6 +12,7 @@ import (
 // Store is what the schema needs from a store (graph.Store satisfies it).
 // Root resolvers call it once per root field; nested resolvers never do.
 type Store interface {
+	Ping(ctx context.Context) error
 	Read(ctx context.Context, q graph.Query) (*graph.Page, error)
 	Search(ctx context.Context, q graph.SearchQuery) ([]graph.SearchHit, error)
 	Neighborhood(ctx context.Context, q graph.NeighborhoodQuery) (*graph.Subgraph, error)

@@ -311,6 +311,12 @@ func TestStoreDown(t *testing.T) {
 	if !strings.Contains(r.body, `"STORE_UNAVAILABLE"`) {
 		t.Errorf("query on a down store: %d %s", r.status, r.body)
 	}
+	// The store is now known down: the next query fails at once.
+	start := time.Now()
+	r = post(h, gqlBody(`{ chains { totalCount } }`), nil)
+	if !strings.Contains(r.body, `"STORE_UNAVAILABLE"`) || time.Since(start) > 3*time.Second {
+		t.Errorf("second query on a down store took %s: %s", time.Since(start), r.body)
+	}
 	if r := do(h, http.MethodGet, "/healthz", nil, ""); r.status != 200 {
 		t.Errorf("healthz: %d", r.status)
 	}
