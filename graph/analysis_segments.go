@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"sync"
 )
 
 // SegmentCounts are the numbers behind a verdict (DOMAIN.md's sets).
@@ -127,13 +128,14 @@ type segInfo struct {
 }
 
 // Analyzer runs the analyses over one chain projection. Build it with
-// NewAnalyzer; its methods are cheap after the first (verdicts are computed
-// once). It is not safe for concurrent use; build one per request.
+// NewAnalyzer (which computes the verdicts); its methods only read it, so
+// it is safe for concurrent use and may be cached with its projection.
 type Analyzer struct {
-	ix   *index
-	segs []*segInfo
-	byID map[string]*segInfo
-	gap  *GapReport
+	ix      *index
+	segs    []*segInfo
+	byID    map[string]*segInfo
+	gapOnce sync.Once
+	gap     *GapReport
 }
 
 // NewAnalyzer indexes the projection and computes the segment verdicts.
@@ -442,9 +444,11 @@ func (a *Analyzer) judge(si *segInfo) {
 
 // Gap returns the gap report: verdicts and chain scores.
 func (a *Analyzer) Gap() *GapReport {
-	if a.gap != nil {
-		return a.gap
-	}
+	a.gapOnce.Do(func() { a.gap = a.computeGap() })
+	return a.gap
+}
+
+func (a *Analyzer) computeGap() *GapReport {
 	ix := a.ix
 	g := &GapReport{Chain: refOf(ix.chain), Scope: ix.opt.Scope, Revision: ix.p.Revision,
 		Segments: []SegmentVerdict{}, ByStage: []StageCoverage{}, SinglePoints: []SinglePoint{}, Links: []LinkGap{}}
@@ -513,7 +517,6 @@ func (a *Analyzer) Gap() *GapReport {
 		return cmp.Or(cmp.Compare(a.ix.segPos[x.To.ID], a.ix.segPos[y.To.ID]), cmp.Compare(a.ix.segPos[x.From.ID], a.ix.segPos[y.From.ID]))
 	})
 	g.Resilience, g.SinglePoints = a.resilience()
-	a.gap = g
 	return g
 }
 

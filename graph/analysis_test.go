@@ -512,3 +512,25 @@ func TestHighTechFlagWithoutTier(t *testing.T) {
 		t.Fatalf("verdict %+v", v)
 	}
 }
+
+// TestAnalyzerConcurrent: after NewAnalyzer the methods only read, so one
+// analyzer serves concurrent requests (run with -race).
+func TestAnalyzerConcurrent(t *testing.T) {
+	a, err := graph.NewAnalyzer(project(hydrogenFixture()), graph.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := json.Marshal(a.Report())
+	done := make(chan string)
+	for i := 0; i < 8; i++ {
+		go func() {
+			b, _ := json.Marshal(a.Report())
+			done <- string(b)
+		}()
+	}
+	for i := 0; i < 8; i++ {
+		if got := <-done; got != string(want) {
+			t.Fatal("concurrent reports differ")
+		}
+	}
+}

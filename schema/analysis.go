@@ -1,6 +1,8 @@
 package schema
 
 import (
+	"sync"
+
 	"github.com/graphql-go/graphql"
 
 	"chainkg/graph"
@@ -18,8 +20,46 @@ func init() {
 	chainFieldHooks = append(chainFieldHooks, analysisFields)
 }
 
+// analyzerCache memoises analyzers by (projection, options), so the
+// analysis fields of one query (and repeated queries at one revision) build
+// the index and verdicts once. A new projection (new revision) misses; the
+// map is cleared when it reaches maxAnalyzers entries.
+type analyzerCache struct {
+	mu sync.Mutex
+	m  map[analyzerKey]*graph.Analyzer
+}
+
+type analyzerKey struct {
+	p   *graph.Projection
+	opt graph.Options
+}
+
+const maxAnalyzers = 64
+
+func (c *analyzerCache) get(p *graph.Projection, opt graph.Options) (*graph.Analyzer, error) {
+	k := analyzerKey{p, opt}
+	c.mu.Lock()
+	a := c.m[k]
+	c.mu.Unlock()
+	if a != nil {
+		return a, nil
+	}
+	a, err := graph.NewAnalyzer(p, opt)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if len(c.m) >= maxAnalyzers {
+		clear(c.m)
+	}
+	c.m[k] = a
+	c.mu.Unlock()
+	return a, nil
+}
+
 func analysisFields(d *Deps) graphql.Fields {
 	cache := graph.NewProjectionCache(d.Store)
+	analyzers := &analyzerCache{m: map[analyzerKey]*graph.Analyzer{}}
 	t := newAnalysisTypes()
 	args := graphql.FieldConfigArgument{
 		"options": &graphql.ArgumentConfig{Type: t.options, Description: "thresholds and weights; every field optional, defaults documented in docs/analysis.md"},
@@ -42,7 +82,7 @@ func analysisFields(d *Deps) graphql.Fields {
 				if err != nil {
 					return nil, gqlErr(err)
 				}
-				a, err := graph.NewAnalyzer(proj, opt)
+				a, err := analyzers.get(proj, opt)
 				if err != nil {
 					return nil, gqlErr(err)
 				}
