@@ -534,3 +534,45 @@ func TestAnalyzerConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestEdgeCases: degenerate chains give a report, not a panic, with the
+// numbers the definitions imply.
+func TestEdgeCases(t *testing.T) {
+	chain := nd("chain:e", graph.KindChain, "E", nil)
+	cases := []struct {
+		name         string
+		nodes        []graph.Node
+		edges        []graph.Edge
+		completeness float64
+		supplied     int
+		fill         int
+	}{
+		{"no segments", []graph.Node{chain}, nil, 0, 0, 0},
+		{"segments without FEEDS", []graph.Node{chain,
+			seg("seg:e1", "chain:e", "E1", "UPSTREAM", 1), seg("seg:e2", "chain:e", "E2", "DOWNSTREAM", 2),
+			ent("ent:e", "E firm", "Yangpu", "SME")},
+			[]graph.Edge{ed(graph.RelOperatesIn, "ent:e", "seg:e1")}, 0.5, 1, 1},
+		{"FEEDS cycle without a source", []graph.Node{chain,
+			seg("seg:e1", "chain:e", "E1", "MIDSTREAM", 1), seg("seg:e2", "chain:e", "E2", "MIDSTREAM", 2),
+			ent("ent:e", "E firm", "Yangpu", "SME")},
+			[]graph.Edge{ed(graph.RelFeeds, "seg:e1", "seg:e2"), ed(graph.RelFeeds, "seg:e2", "seg:e1"),
+				ed(graph.RelOperatesIn, "ent:e", "seg:e1"), ed(graph.RelOperatesIn, "ent:e", "seg:e2")}, 1, 0, 0},
+		{"dangling edge ignored", []graph.Node{chain, seg("seg:e1", "chain:e", "E1", "UPSTREAM", 1)},
+			[]graph.Edge{ed(graph.RelOperatesIn, "ent:gone", "seg:e1")}, 0, 0, 1},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := graph.Analyze(&graph.Projection{ChainID: "chain:e", Nodes: tc.nodes, Edges: tc.edges}, graph.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Gap.Completeness != tc.completeness || r.Gap.Resilience.Supplied != tc.supplied || len(r.Fill) != tc.fill {
+				t.Fatalf("completeness %v supplied %d fill %d, want %v %d %d",
+					r.Gap.Completeness, r.Gap.Resilience.Supplied, len(r.Fill), tc.completeness, tc.supplied, tc.fill)
+			}
+			if _, err := json.Marshal(r); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
