@@ -25,6 +25,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 
@@ -42,6 +43,9 @@ type Store struct {
 	nodes  []node
 	byID   map[string]uint32
 	byKind [][]uint32 // per kind index, node indices sorted by id
+	// rank[n] is node n's position among all ids in order, so that sorting
+	// by id compares two integers instead of two strings.
+	rank []uint32
 
 	edges     []edge
 	freeEdges []uint32
@@ -472,10 +476,15 @@ func (s *Store) UpsertNodes(ctx context.Context, nodes []graph.Node) (graph.Writ
 		added[ki] = append(added[ki], j)
 		st.Created[k]++
 	}
+	var all []uint32
 	for ki, list := range added {
 		if len(list) > 0 {
 			s.byKind[ki] = s.mergeByID(s.byKind[ki], list)
+			all = append(all, list...)
 		}
+	}
+	if len(all) > 0 {
+		s.rerank(all)
 	}
 	if st.Changed() {
 		s.rev++
@@ -483,26 +492,63 @@ func (s *Store) UpsertNodes(ctx context.Context, nodes []graph.Node) (graph.Writ
 	return st, nil
 }
 
+// rerank gives every node its position in id order after nodes were
+// added. The added ids are placed by binary search (k log n string
+// comparisons); the rest is one integer pass over all nodes.
+func (s *Store) rerank(added []uint32) {
+	s.sortByID(added)
+	old := s.rank
+	byRank := make([]uint32, len(old))
+	for n, r := range old {
+		byRank[r] = uint32(n)
+	}
+	ins := s.insertionPoints(byRank, added)
+	s.rank = make([]uint32, len(s.nodes))
+	pos, j := uint32(0), 0
+	for i := 0; i <= len(byRank); i++ {
+		for ; j < len(added) && ins[j] == i; j++ {
+			s.rank[added[j]] = pos
+			pos++
+		}
+		if i < len(byRank) {
+			s.rank[byRank[i]] = pos
+			pos++
+		}
+	}
+}
+
+func (s *Store) sortByID(list []uint32) {
+	slices.SortFunc(list, func(a, b uint32) int { return strings.Compare(s.nodes[a].id, s.nodes[b].id) })
+}
+
+// insertionPoints returns, for each id of add (sorted), where it goes in
+// the id-sorted list have.
+func (s *Store) insertionPoints(have, add []uint32) []int {
+	ins := make([]int, len(add))
+	lo := 0
+	for j, a := range add {
+		id := s.nodes[a].id
+		lo += sort.Search(len(have)-lo, func(i int) bool { return s.nodes[have[lo+i]].id > id })
+		ins[j] = lo
+	}
+	return ins
+}
+
 // mergeByID merges newly added node indices into a kind's sorted list.
 func (s *Store) mergeByID(have, add []uint32) []uint32 {
-	cmp := func(a, b uint32) int { return strings.Compare(s.nodes[a].id, s.nodes[b].id) }
-	slices.SortFunc(add, cmp)
+	s.sortByID(add)
 	if len(have) == 0 {
 		return add
 	}
+	ins := s.insertionPoints(have, add)
 	out := make([]uint32, 0, len(have)+len(add))
-	i, j := 0, 0
-	for i < len(have) && j < len(add) {
-		if cmp(have[i], add[j]) <= 0 {
-			out = append(out, have[i])
-			i++
-		} else {
-			out = append(out, add[j])
-			j++
-		}
+	prev := 0
+	for j, a := range add {
+		out = append(out, have[prev:ins[j]]...)
+		out = append(out, a)
+		prev = ins[j]
 	}
-	out = append(out, have[i:]...)
-	return append(out, add[j:]...)
+	return append(out, have[prev:]...)
 }
 
 // UpsertEdges writes edges by (type, from, to); see graph.Store. The whole

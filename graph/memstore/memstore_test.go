@@ -2,7 +2,9 @@ package memstore_test
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"reflect"
+	"slices"
 	"sync"
 	"testing"
 
@@ -174,4 +176,71 @@ func FuzzContainsFold(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestBatchedInsertOrder: ids arriving in many batches in random order
+// still sort by id everywhere (kind lists, ranks used for ties and
+// subgraphs).
+func TestBatchedInsertOrder(t *testing.T) {
+	s := memstore.New()
+	ctx := t.Context()
+	rng := rand.New(rand.NewPCG(1, 2))
+	var ids []string
+	for i := range 300 {
+		ids = append(ids, fmt.Sprintf("ent:%x", rng.Uint64()>>uint(i%40)))
+	}
+	rng.Shuffle(len(ids), func(i, j int) { ids[i], ids[j] = ids[j], ids[i] })
+	prov := graph.Provenance{Source: graph.SourceSynthetic}
+	if _, err := s.UpsertNodes(ctx, []graph.Node{{ID: "park:hub", Kind: graph.KindPark, Name: "Hub", Prov: prov}}); err != nil {
+		t.Fatal(err)
+	}
+	for start := 0; start < len(ids); start += 37 {
+		var batch []graph.Node
+		var edges []graph.Edge
+		for _, id := range ids[start:min(start+37, len(ids))] {
+			batch = append(batch, graph.Node{ID: id, Kind: graph.KindEnterprise, Name: id, Props: map[string]any{"tier": graph.Tiers[len(id)%2]}, Prov: prov})
+			edges = append(edges, graph.Edge{Type: graph.RelLocatedIn, From: id, To: "park:hub", Prov: prov})
+		}
+		storetest.Load(t, s, batch, edges)
+	}
+	sorted := slices.Sorted(slices.Values(ids))
+	p, err := s.Read(ctx, graph.Query{Kind: graph.KindEnterprise, First: graph.MaxPageSize})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, it := range p.Items {
+		got = append(got, it.Node.ID)
+	}
+	if !slices.Equal(got, sorted) {
+		t.Errorf("id order after batched inserts is wrong")
+	}
+	p, err = s.Read(ctx, graph.Query{Kind: graph.KindEnterprise, First: graph.MaxPageSize, OrderBy: &graph.Order{Field: "tier"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i < len(p.Items); i++ {
+		a, b := p.Items[i-1].Node, p.Items[i].Node
+		if a.Props["tier"] == b.Props["tier"] && a.ID > b.ID {
+			t.Fatalf("tie %s before %s", a.ID, b.ID)
+		}
+	}
+	sg, err := s.Neighborhood(ctx, graph.NeighborhoodQuery{ID: "park:hub", Depth: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = got[:0]
+	for _, n := range sg.Nodes {
+		got = append(got, n.ID)
+	}
+	want := append(slices.Clone(sorted), "park:hub")
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("subgraph node order is wrong")
+	}
+	for i := 1; i < len(sg.Edges); i++ {
+		if sg.Edges[i-1].From >= sg.Edges[i].From {
+			t.Fatalf("edge order: %s before %s", sg.Edges[i-1].From, sg.Edges[i].From)
+		}
+	}
 }

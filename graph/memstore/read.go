@@ -207,7 +207,7 @@ func (o order) cmp(a, b ranked) int {
 	if d := o.cmpValue(a.v, a.present, b.v, b.present); d != 0 {
 		return d
 	}
-	return strings.Compare(o.s.nodes[a.n].id, o.s.nodes[b.n].id)
+	return cmp.Compare(o.s.rank[a.n], o.s.rank[b.n])
 }
 
 func (o order) cmpValue(a any, ap bool, b any, bp bool) int {
@@ -647,7 +647,7 @@ func (s *Store) Neighborhood(ctx context.Context, q graph.NeighborhoodQuery) (*g
 		if d := cmp.Compare(dist[a], dist[b]); d != 0 {
 			return d
 		}
-		return strings.Compare(s.nodes[a].id, s.nodes[b].id)
+		return cmp.Compare(s.rank[a], s.rank[b])
 	})
 	sg := &graph.Subgraph{Nodes: []graph.Node{}, Edges: []graph.Edge{}}
 	if q.Limit > 0 && len(found) > q.Limit {
@@ -698,7 +698,7 @@ var typeRank = func() []int {
 // big structs out of the sort.
 func (s *Store) subgraph(set *nodeSet, f []bool, sg *graph.Subgraph) *graph.Subgraph {
 	nodes := set.list
-	slices.SortFunc(nodes, func(a, b uint32) int { return strings.Compare(s.nodes[a].id, s.nodes[b].id) })
+	slices.SortFunc(nodes, func(a, b uint32) int { return cmp.Compare(s.rank[a], s.rank[b]) })
 	var es []uint32
 	for _, n := range nodes {
 		for _, j := range s.nodes[n].adj {
@@ -711,8 +711,8 @@ func (s *Store) subgraph(set *nodeSet, f []bool, sg *graph.Subgraph) *graph.Subg
 	slices.SortFunc(es, func(a, b uint32) int {
 		x, y := &s.edges[a], &s.edges[b]
 		return cmp.Or(cmp.Compare(typeRank[x.typ], typeRank[y.typ]),
-			strings.Compare(s.nodes[x.from].id, s.nodes[y.from].id),
-			strings.Compare(s.nodes[x.to].id, s.nodes[y.to].id))
+			cmp.Compare(s.rank[x.from], s.rank[y.from]),
+			cmp.Compare(s.rank[x.to], s.rank[y.to]))
 	})
 	sg.Nodes = slices.Grow(sg.Nodes, len(nodes))
 	for _, n := range nodes {
