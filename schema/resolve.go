@@ -29,13 +29,14 @@ type resolvers struct {
 func (r *resolvers) queryFields() graphql.Fields {
 	b := r.b
 	idArg := graphql.FieldConfigArgument{"id": {Type: graphql.NewNonNull(graphql.ID)}}
+	// Root fields are nullable so that an error stays local to its field.
 	fields := graphql.Fields{
 		"node": {Type: b.node, Args: idArg, Description: "the node with this id, of any kind",
 			Resolve: func(p graphql.ResolveParams) (any, error) { return r.single(p, "") }},
-		"nodes": {Type: graphql.NewNonNull(graphql.NewList(b.node)), Description: "the nodes with these ids, in order; null for unknown ids",
+		"nodes": {Type: graphql.NewList(b.node), Description: "the nodes with these ids, in order; null for unknown ids",
 			Args:    graphql.FieldConfigArgument{"ids": {Type: graphql.NewNonNull(graphql.NewList(graphql.NewNonNull(graphql.ID)))}},
 			Resolve: r.nodes},
-		"stats":        {Type: graphql.NewNonNull(r.statsType()), Description: "size of the graph", Resolve: r.stats},
+		"stats":        {Type: r.statsType(), Description: "size of the graph", Resolve: r.stats},
 		"search":       r.searchField(),
 		"neighborhood": r.neighborhoodField(),
 		"paths":        r.pathsField(),
@@ -226,7 +227,7 @@ func (r *resolvers) searchField() *graphql.Field {
 		},
 	})
 	return &graphql.Field{
-		Type:        graphql.NewNonNull(graphql.NewList(graphql.NewNonNull(hit))),
+		Type:        graphql.NewList(graphql.NewNonNull(hit)),
 		Description: "find nodes by name, Chinese or English: " + graph.SearchRules,
 		Args: graphql.FieldConfigArgument{
 			"text":  {Type: graphql.NewNonNull(graphql.String)},
@@ -388,7 +389,7 @@ func (r *resolvers) pathsField() *graphql.Field {
 			Resolve: func(p graphql.ResolveParams) (any, error) { return len(p.Source.(*subgraphSrc).edges), nil }},
 	})
 	return &graphql.Field{
-		Type:        graphql.NewNonNull(graphql.NewList(graphql.NewNonNull(path))),
+		Type:        graphql.NewList(graphql.NewNonNull(path)),
 		Description: "the shortest paths between two nodes, following edges in either direction",
 		Args: graphql.FieldConfigArgument{
 			"from":          {Type: graphql.NewNonNull(graphql.ID)},
