@@ -60,6 +60,7 @@ type Store struct {
 
 	shapes   [][]uint16        // interned sorted key lists; shape 0 is empty
 	shapePos [][]int8          // per shape, per key index: position in the shape or -1
+	shapeN   []int             // per shape, how many keys are kind properties (Props entries)
 	shapeIdx map[string]uint32 // by the key list's bytes
 	edgeVals map[string][]any  // interned value lists of edges whose values are all shared strings
 }
@@ -140,6 +141,7 @@ func New() *Store {
 		strs:      map[string]any{},
 		shapes:    [][]uint16{nil},
 		shapePos:  [][]int8{nil},
+		shapeN:    []int{0},
 		shapeIdx:  map[string]uint32{"": 0},
 		edgeVals:  map[string][]any{},
 	}
@@ -271,6 +273,13 @@ func (s *Store) storeProps(m map[string]any, share bool) (uint32, []any) {
 			pos[k] = int8(i)
 		}
 		s.shapePos = append(s.shapePos, pos)
+		nProps := 0
+		for _, k := range keys {
+			if s.keyRole[k] == roleProp {
+				nProps++
+			}
+		}
+		s.shapeN = append(s.shapeN, nProps)
 		s.shapeIdx[string(kb)] = shape
 	}
 	vals := make([]any, len(keys))
@@ -343,7 +352,7 @@ func (s *Store) nodeOut(i uint32) graph.Node {
 	n := graph.Node{ID: r.id, Kind: graph.Kinds[r.kind].Kind}
 	s.fill(r.shape, r.vals, &n.Prov, func(name string, v any) {
 		if n.Props == nil {
-			n.Props = make(map[string]any, len(r.vals))
+			n.Props = make(map[string]any, s.shapeN[r.shape])
 		}
 		n.Props[name] = v
 	}, &n)
@@ -403,7 +412,7 @@ func (s *Store) edgeOut(j uint32) graph.Edge {
 	e := graph.Edge{Type: graph.Rels[r.typ-1].Type, From: s.nodes[r.from].id, To: s.nodes[r.to].id}
 	s.fill(r.shape, r.vals, &e.Prov, func(name string, v any) {
 		if e.Props == nil {
-			e.Props = make(map[string]any, len(r.vals))
+			e.Props = make(map[string]any, s.shapeN[r.shape])
 		}
 		e.Props[name] = v
 	}, nil)

@@ -697,30 +697,33 @@ var typeRank = func() []int {
 // them (by type, from, to). Sorting indices before materialising keeps the
 // big structs out of the sort.
 func (s *Store) subgraph(set *nodeSet, f []bool, sg *graph.Subgraph) *graph.Subgraph {
-	nodes := set.list
-	slices.SortFunc(nodes, func(a, b uint32) int { return cmp.Compare(s.rank[a], s.rank[b]) })
-	var es []uint32
-	for _, n := range nodes {
-		for _, j := range s.nodes[n].adj {
+	// Sort compact keys (ranks), not indices that point into big arrays.
+	type nodeKey struct{ rank, n uint32 }
+	nks := make([]nodeKey, len(set.list))
+	for i, n := range set.list {
+		nks[i] = nodeKey{s.rank[n], n}
+	}
+	slices.SortFunc(nks, func(a, b nodeKey) int { return cmp.Compare(a.rank, b.rank) })
+	type edgeKey struct{ typ, from, to, j uint32 }
+	var eks []edgeKey
+	for _, nk := range nks {
+		for _, j := range s.nodes[nk.n].adj {
 			// Each edge once, from its source's side.
-			if e := &s.edges[j]; e.from == n && set.has(e.to) && allowed(f, e.typ) {
-				es = append(es, j)
+			if e := &s.edges[j]; e.from == nk.n && set.has(e.to) && allowed(f, e.typ) {
+				eks = append(eks, edgeKey{uint32(typeRank[e.typ]), nk.rank, s.rank[e.to], j})
 			}
 		}
 	}
-	slices.SortFunc(es, func(a, b uint32) int {
-		x, y := &s.edges[a], &s.edges[b]
-		return cmp.Or(cmp.Compare(typeRank[x.typ], typeRank[y.typ]),
-			cmp.Compare(s.rank[x.from], s.rank[y.from]),
-			cmp.Compare(s.rank[x.to], s.rank[y.to]))
+	slices.SortFunc(eks, func(a, b edgeKey) int {
+		return cmp.Or(cmp.Compare(a.typ, b.typ), cmp.Compare(a.from, b.from), cmp.Compare(a.to, b.to))
 	})
-	sg.Nodes = slices.Grow(sg.Nodes, len(nodes))
-	for _, n := range nodes {
-		sg.Nodes = append(sg.Nodes, s.nodeOut(n))
+	sg.Nodes = slices.Grow(sg.Nodes, len(nks))
+	for _, nk := range nks {
+		sg.Nodes = append(sg.Nodes, s.nodeOut(nk.n))
 	}
-	sg.Edges = slices.Grow(sg.Edges, len(es))
-	for _, j := range es {
-		sg.Edges = append(sg.Edges, s.edgeOut(j))
+	sg.Edges = slices.Grow(sg.Edges, len(eks))
+	for _, ek := range eks {
+		sg.Edges = append(sg.Edges, s.edgeOut(ek.j))
 	}
 	return sg
 }
