@@ -6,6 +6,7 @@ import (
 	"testing/fstest"
 	"time"
 
+	"chainkg/data"
 	"chainkg/graph"
 	"chainkg/graph/memstore"
 	"chainkg/graph/neo4jstore"
@@ -115,6 +116,20 @@ func TestNeo4jLoad(t *testing.T) {
 	}
 	final, _ := neo.Stats(ctx)
 	sameStats(t, "after the re-run", final, want)
+
+	// The streaming path chainkg load uses for one directory.
+	if err := neo.Reset(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := loaders.LoadDir(ctx, neo, data.FS, data.Default, loaders.Options{BatchSize: 100}); err != nil {
+		t.Fatal(err)
+	}
+	streamed, _ := neo.Stats(ctx)
+	sameStats(t, "after LoadDir", streamed, want)
+	again, err := loaders.LoadDir(ctx, neo, data.FS, data.Default, loaders.Options{})
+	if err != nil || again.Changed() {
+		t.Errorf("second LoadDir: %v %+v", err, again.Total)
+	}
 }
 
 func sameStats(t *testing.T, what string, got, want graph.Stats) {
