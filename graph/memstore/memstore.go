@@ -46,6 +46,7 @@ type Store struct {
 	// rank[n] is node n's position among all ids in order, so that sorting
 	// by id compares two integers instead of two strings.
 	rank []uint32
+	names names // search corpus
 
 	edges     []edge
 	freeEdges []uint32
@@ -474,6 +475,7 @@ func (s *Store) UpsertNodes(ctx context.Context, nodes []graph.Node) (graph.Writ
 				continue
 			}
 			s.nodes[j].shape, s.nodes[j].vals = shape, vals
+			s.names.set(j, n)
 			st.Updated[k]++
 			continue
 		}
@@ -483,6 +485,7 @@ func (s *Store) UpsertNodes(ctx context.Context, nodes []graph.Node) (graph.Writ
 		s.nodes = append(s.nodes, node{id: id, shape: shape, vals: vals, kind: ki})
 		s.byID[id] = j
 		added[ki] = append(added[ki], j)
+		s.names.set(j, n)
 		st.Created[k]++
 	}
 	var all []uint32

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -242,5 +243,56 @@ func TestBatchedInsertOrder(t *testing.T) {
 		if sg.Edges[i-1].From >= sg.Edges[i].From {
 			t.Fatalf("edge order: %s before %s", sg.Edges[i-1].From, sg.Edges[i].From)
 		}
+	}
+}
+
+// TestSearchAfterRenames: the search corpus follows renames (old names stop
+// matching) through its compactions, and falls back to a full scan for
+// terms it cannot hold.
+func TestSearchAfterRenames(t *testing.T) {
+	s := memstore.New()
+	ctx := t.Context()
+	prov := graph.Provenance{Source: graph.SourceSynthetic}
+	var batch []graph.Node
+	for i := range 50 {
+		batch = append(batch, graph.Node{ID: fmt.Sprintf("ent:%02d", i), Kind: graph.KindEnterprise, Name: fmt.Sprintf("Firm %02d", i), Prov: prov})
+	}
+	if _, err := s.UpsertNodes(ctx, batch); err != nil {
+		t.Fatal(err)
+	}
+	long := strings.Repeat("长名", 60)
+	for round := range 400 {
+		n := batch[round%50]
+		n.Name = fmt.Sprintf("Renamed %d %s", round, long)
+		n.Aliases = []string{fmt.Sprintf("alias-%d", round), "nul\x00inside"}
+		if _, err := s.UpsertNodes(ctx, []graph.Node{n}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	search := func(text string) []string {
+		hits, err := s.Search(ctx, graph.SearchQuery{Text: text})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, h := range hits {
+			ids = append(ids, h.Node.ID)
+		}
+		return ids
+	}
+	if got := search("renamed 103"); len(got) != 0 {
+		t.Errorf("an old name still matches: %v", got)
+	}
+	if got := search("renamed 353"); !slices.Equal(got, []string{"ent:03"}) {
+		t.Errorf("current name: %v", got)
+	}
+	if got := search("alias-38"); len(got) != 10 {
+		t.Errorf("alias-38: %d hits, want 10 (rounds 380-389)", len(got))
+	}
+	if got := search("firm"); len(got) != 0 {
+		t.Errorf("original names still match: %v", got)
+	}
+	if got := search("nul\x00inside"); len(got) != 50 {
+		t.Errorf("a term with a NUL (full-scan fallback): %d hits, want 50", len(got))
 	}
 }

@@ -469,35 +469,65 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Search
 	kName, okName := s.keyIdx[graph.PropName]
 	kZh, okZh := s.keyIdx[graph.PropNameZh]
 	kAl, okAl := s.keyIdx[graph.PropAliases]
-	var idx []uint32
+	var kindOK []bool
+	if len(q.Kinds) > 0 {
+		kindOK = make([]bool, len(graph.Kinds))
+		for _, k := range q.Kinds {
+			kindOK[kindIndex[k]] = true
+		}
+	}
+	var ctxErrSeen error
 	steps := 0
-	for _, list := range lists {
-		for _, n := range list {
-			if steps++; steps&1023 == 0 {
-				if err := ctxErr(ctx, "search"); err != nil {
-					return nil, err
-				}
-			}
-			r := &s.nodes[n]
-			var probe graph.Node
-			if v, ok := s.findProp(r, kName); ok && okName {
-				probe.Name = v.(string)
-			}
-			if v, ok := s.findProp(r, kZh); ok && okZh {
-				probe.NameZh = v.(string)
-			}
-			if v, ok := s.findProp(r, kAl); ok && okAl {
-				probe.Aliases = v.([]string)
-			}
-			probe.ID = s.nodes[n].id
-			if !mayMatch(probe, terms) {
-				continue
-			}
-			if score, ok := graph.MatchSearch(probe, q.Text); ok {
-				hits = append(hits, graph.SearchHit{Node: probe, Score: score})
-				idx = append(idx, n)
+	visit := func(n uint32) bool {
+		if steps++; steps&1023 == 0 {
+			if ctxErrSeen = ctxErr(ctx, "search"); ctxErrSeen != nil {
+				return false
 			}
 		}
+		if kindOK != nil && !kindOK[s.nodes[n].kind] {
+			return true
+		}
+		r := &s.nodes[n]
+		var probe graph.Node
+		if v, ok := s.findProp(r, kName); ok && okName {
+			probe.Name = v.(string)
+		}
+		if v, ok := s.findProp(r, kZh); ok && okZh {
+			probe.NameZh = v.(string)
+		}
+		if v, ok := s.findProp(r, kAl); ok && okAl {
+			probe.Aliases = v.([]string)
+		}
+		probe.ID = s.nodes[n].id
+		if !mayMatch(probe, terms) {
+			return true
+		}
+		if score, ok := graph.MatchSearch(probe, q.Text); ok {
+			hits = append(hits, graph.SearchHit{Node: probe, Score: score})
+		}
+		return true
+	}
+	if usable(terms) {
+		// The longest term is the most selective.
+		longest := terms[0]
+		for _, t := range terms {
+			if len(t) > len(longest) {
+				longest = t
+			}
+		}
+		s.names.candidates(longest, visit)
+	} else {
+	scan:
+		for _, list := range lists {
+			for _, n := range list {
+				if !visit(n) {
+					break scan
+				}
+			}
+		}
+	}
+	if ctxErrSeen != nil {
+		return nil, ctxErrSeen
 	}
 	graph.SortHits(hits)
 	if q.First > 0 && len(hits) > q.First {
