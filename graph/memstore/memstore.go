@@ -45,7 +45,7 @@ type Store struct {
 	byKind [][]uint32 // per kind index, node indices sorted by id
 	// rank[n] is node n's position among all ids in order, so that sorting
 	// by id compares two integers instead of two strings.
-	rank []uint32
+	rank  []uint32
 	names names // search corpus
 
 	edges     []edge
