@@ -8,7 +8,11 @@ import (
 	"strings"
 	"testing"
 
+	"chainkg/data"
 	"chainkg/graph"
+	"chainkg/graph/neo4jstore"
+	"chainkg/graph/storetest"
+	"chainkg/loaders"
 )
 
 func analyzeNoEnv(string) string { return "" }
@@ -98,6 +102,68 @@ func TestAnalyzeErrors(t *testing.T) {
 			}
 			if tc.code != "" && graph.CodeOf(err) != tc.code {
 				t.Fatalf("code %s, want %s (%v)", graph.CodeOf(err), tc.code, err)
+			}
+		})
+	}
+}
+
+// TestAnalyzeNeo4jMatchesEmbedded loads the bundled dataset into Neo4j and
+// checks that `analyze --neo4j` prints the same report as the embedded
+// store (the graph revision aside).
+func TestAnalyzeNeo4jMatchesEmbedded(t *testing.T) {
+	env := storetest.Neo4j(t)
+	ctx := context.Background()
+	s, err := neo4jstore.Open(ctx, neo4jstore.Config{URI: env.URI, Username: env.Username, Password: env.Password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close(ctx)
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Reset(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ds, err := loaders.ReadDataset(data.FS, data.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := loaders.Load(ctx, s, ds, loaders.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	getenv := func(k string) string {
+		switch k {
+		case "NEO4J_USERNAME":
+			return env.Username
+		case "NEO4J_PASSWORD":
+			return env.Password
+		}
+		return ""
+	}
+	for _, chain := range []string{"chain-ai", "chain-h2", "all"} {
+		t.Run(chain, func(t *testing.T) {
+			var neo, emb, errb bytes.Buffer
+			if err := run(ctx, []string{"analyze", "--neo4j", env.URI, "--chain", chain, "--format", "json"}, getenv, &neo, &errb); err != nil {
+				t.Fatalf("neo4j: %v\n%s", err, errb.String())
+			}
+			if err := run(ctx, []string{"analyze", "--chain", chain, "--format", "json"}, analyzeNoEnv, &emb, &errb); err != nil {
+				t.Fatalf("embedded: %v\n%s", err, errb.String())
+			}
+			strip := func(b []byte) string {
+				var v any
+				if err := json.Unmarshal(b, &v); err != nil {
+					t.Fatal(err)
+				}
+				if m, ok := v.(map[string]any); ok {
+					if g, ok := m["gap"].(map[string]any); ok {
+						delete(g, "revision")
+					}
+				}
+				out, _ := json.Marshal(v)
+				return string(out)
+			}
+			if a, b := strip(neo.Bytes()), strip(emb.Bytes()); a != b {
+				t.Fatalf("Neo4j and embedded reports differ:\nneo4j    %.600s\nembedded %.600s", a, b)
 			}
 		})
 	}
