@@ -128,20 +128,23 @@ func TestProfileBounds(t *testing.T) {
 		run   func() (int64, error)
 		bound int64
 	}{
-		{"dashboard chain", func() (int64, error) { return s.Profile(ctx, dashboardQuery("chain:c0")) }, 0},
-		{"enterprises page", func() (int64, error) { return s.Profile(ctx, enterprisesPage()) }, 0},
+		// Measured 12,937 (Neo4j 5.26, profileData).
+		{"dashboard chain", func() (int64, error) { return s.Profile(ctx, dashboardQuery("chain:c0")) }, 20000},
+		// Measured 6,915.
+		{"enterprises page", func() (int64, error) { return s.Profile(ctx, enterprisesPage()) }, 10500},
 		{"enterprises by id", func() (int64, error) {
 			return s.Profile(ctx, graph.Query{Kind: graph.KindEnterprise, IDs: []string{"ent:00001", "ent:00002", "ent:03999"}})
-		}, 0},
+		}, 100}, // measured 48
 		{"search han", func() (int64, error) {
 			c, p := searchStatement(graph.SearchTerms("企业12科技"), nil)
 			return s.ProfileCypher(ctx, c, p)
-		}, 0},
+		}, 4000}, // measured 2,646 (the CONTAINS scan took 20,514)
 		{"search latin", func() (int64, error) {
 			c, p := searchStatement(graph.SearchTerms("enterprise 123"), nil)
 			return s.ProfileCypher(ctx, c, p)
-		}, 0},
-		{"projection", func() (int64, error) { return s.ProfileCypher(ctx, projectionCypher, map[string]any{"id": "chain:c1"}) }, 0},
+		}, 400}, // measured 206
+		// Measured 88,033: about 1,300 nodes and 5,000 edges.
+		{"projection", func() (int64, error) { return s.ProfileCypher(ctx, projectionCypher, map[string]any{"id": "chain:c1"}) }, 130000},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -153,7 +156,7 @@ func TestProfileBounds(t *testing.T) {
 			if hits <= 0 {
 				t.Fatalf("no db hits reported")
 			}
-			if tc.bound > 0 && hits > tc.bound {
+			if hits > tc.bound {
 				t.Errorf("%s: %d db hits, over the recorded bound %d", tc.name, hits, tc.bound)
 			}
 		})

@@ -157,7 +157,7 @@ func (c *compiler) hop(b *strings.Builder, parent, e, v string, r graph.RelQuery
 		return err
 	}
 	target := v
-	if r.Query.Kind != "" {
+	if r.Query.Kind != "" && !impliedKind(r) {
 		label, err := kindLabel(r.Query.Kind)
 		if err != nil {
 			return err
@@ -173,6 +173,22 @@ func (c *compiler) hop(b *strings.Builder, parent, e, v string, r graph.RelQuery
 		return graph.Errorf(graph.CodeInvalidInput, "direction must be OUT or IN")
 	}
 	return nil
+}
+
+// impliedKind reports whether the relation can only reach nodes of the
+// queried kind (OPERATES_IN always comes from an Enterprise, for example):
+// the writes check endpoint kinds, so the label test can be left out, which
+// saves a db hit per row and lets an unfiltered total be a degree lookup.
+func impliedKind(r graph.RelQuery) bool {
+	spec, ok := graph.LookupRel(r.Type)
+	if !ok {
+		return false
+	}
+	side := spec.To
+	if r.Dir == graph.In {
+		side = spec.From
+	}
+	return len(side) == 1 && side[0] == r.Query.Kind
 }
 
 // rel writes the COLLECT subquery of one relation field.

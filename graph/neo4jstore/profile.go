@@ -31,6 +31,12 @@ func (s *Store) ProfileCypher(ctx context.Context, cypher string, params map[str
 	if err != nil {
 		return 0, classifyCtx(ctx, err, "neo4j: profile")
 	}
+	for res.Next(ctx) {
+		// PROFILE reports hits only once every row was pulled.
+	}
+	if err := res.Err(); err != nil {
+		return 0, classifyCtx(ctx, err, "neo4j: profile")
+	}
 	sum, err := res.Consume(ctx)
 	if err != nil {
 		return 0, classifyCtx(ctx, err, "neo4j: profile")

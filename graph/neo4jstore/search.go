@@ -30,47 +30,82 @@ const (
 // superset of the nodes graph.MatchSearch accepts for these terms, or false
 // when no such query is known and Search must scan.
 //
-// The index uses the standard tokenizer (see FulltextAnalyzer):
+// The index uses Lucene's standard tokenizer (see FulltextAnalyzer), and a
+// term is cut into pieces that survive tokenisation unchanged:
 //
-//   - A term made only of Han ideographs becomes a phrase query ("复旦"):
-//     every ideograph is its own token, so any name containing the term
-//     contains those tokens at consecutive positions. Single ideographs work
-//     the same way.
-//   - A term made only of ASCII letters and digits becomes a wildcard query
-//     (*term*): the tokenizer never splits a run of ASCII letters and digits
-//     (UAX#29 WB5, WB8-WB10) and lower-cases tokens, so a name containing
-//     the term has a token containing it.
-//   - Any other term (punctuation, other scripts, mixed Han and Latin, where
-//     token boundaries depend on neighbouring characters) has no guaranteed
-//     superset: the whole search falls back to the CONTAINS scan.
+//   - A run of ideographs (Han script, Unicode Ideographic property) becomes
+//     a phrase query ("复旦"): the tokenizer makes every ideograph its own
+//     token, so a name containing the run has those tokens at consecutive
+//     positions. A single ideograph works the same way.
+//   - A run of ASCII letters and digits becomes a wildcard query (*ai2*):
+//     the tokenizer never splits such a run (UAX#29 WB5, WB8-WB10) and
+//     lower-cases tokens, so a name containing the run has a token
+//     containing it (tokens longer than 255 characters are the exception).
+//   - Any other character (punctuation, spaces inside aliases, other
+//     scripts, where token boundaries depend on neighbouring characters)
+//     only separates pieces: it adds no clause, which keeps the superset.
 //
-// Terms are ANDed; each clause searches name, nameZh and aliases, so terms
-// may match different names, as the rules say.
+// A term is the AND of its pieces and the query the AND of the terms; each
+// clause searches name, nameZh and aliases (terms may match different
+// names, as the rules say). A term with no piece at all (only punctuation or
+// other scripts) leaves no guarantee: Search then scans. The candidates are
+// always filtered by graph.MatchSearch, which is the rule.
 func fulltextQuery(terms []string) (string, bool) {
 	if len(terms) == 0 {
 		return "", false
 	}
-	clauses := make([]string, 0, len(terms))
+	var clauses []string
 	for _, t := range terms {
-		switch {
-		case allRunes(t, func(r rune) bool { return unicode.Is(unicode.Han, r) }):
-			clauses = append(clauses, `"`+t+`"`)
-		case allRunes(t, func(r rune) bool { return r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r)) }):
-			clauses = append(clauses, "*"+t+"*")
-		default:
+		pieces := termPieces(t)
+		if len(pieces) == 0 {
 			return "", false
 		}
+		clauses = append(clauses, pieces...)
 	}
 	return strings.Join(clauses, " AND "), true
 }
 
-func allRunes(s string, f func(rune) bool) bool {
-	for _, r := range s {
-		if !f(r) {
-			return false
+func isIdeograph(r rune) bool {
+	return unicode.Is(unicode.Han, r) && unicode.Is(unicode.Ideographic, r)
+}
+
+func isASCIIAlnum(r rune) bool {
+	return r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r))
+}
+
+// termPieces cuts a folded term into Lucene clauses (see fulltextQuery).
+func termPieces(t string) []string {
+	var out []string
+	var run []rune
+	class := 0 // 1 ideographs, 2 ASCII letters/digits
+	flush := func() {
+		switch {
+		case len(run) == 0:
+		case class == 1:
+			out = append(out, `"`+string(run)+`"`)
+		case class == 2:
+			out = append(out, "*"+string(run)+"*")
+		}
+		run = run[:0]
+	}
+	for _, r := range t {
+		c := 0
+		switch {
+		case isIdeograph(r):
+			c = 1
+		case isASCIIAlnum(r):
+			c = 2
+		}
+		if c != class {
+			flush()
+			class = c
+		}
+		if c != 0 {
+			run = append(run, r)
 		}
 	}
-	return s != ""
+	flush()
+	return out
 }
 
 // Search finds nodes by name following graph.SearchRules: candidates from

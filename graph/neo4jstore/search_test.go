@@ -59,7 +59,14 @@ func TestSearchFulltextIsSuperset(t *testing.T) {
 	}
 	tried, viaIndex := 0, 0
 	for i := 0; i < 400; i++ {
-		src := nodes[rng.IntN(len(nodes))].Name
+		n := nodes[rng.IntN(len(nodes))]
+		src := n.Name
+		switch k := rng.IntN(3); {
+		case k == 1 && n.NameZh != "":
+			src = n.NameZh
+		case k == 2 && len(n.Aliases) > 0:
+			src = n.Aliases[rng.IntN(len(n.Aliases))]
+		}
 		r := []rune(src)
 		a := rng.IntN(len(r))
 		b := a + 1 + rng.IntN(min(4, len(r)-a))

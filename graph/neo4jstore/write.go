@@ -21,14 +21,22 @@ const (
 	// existingNodesCypher reads the kind and content hash of the ids a
 	// batch touches, inside the write transaction.
 	existingNodesCypher = "UNWIND $ids AS id MATCH (n:Node {id: id}) RETURN n.id AS id, labels(n) AS l, n._h AS h"
-	// upsertNodesCypher replaces all properties (SET n = map); %s is the
-	// kind label.
-	upsertNodesCypher = "UNWIND $rows AS row MERGE (n:Node {id: row.id}) SET n = row.props, n:%s"
+	// createNodesCypher creates nodes the transaction found missing; %s is
+	// the kind label. (CREATE rather than MERGE: the transaction has just
+	// read which ids exist, and MERGE followed by SET plans an Eager
+	// barrier. A concurrent creator trips the :Node id constraint, which is
+	// CodeConflict.)
+	createNodesCypher = "UNWIND $rows AS row CREATE (n:Node:%s) SET n = row.props"
+	// updateNodesCypher replaces all properties of existing nodes (SET n =
+	// map removes the ones not in the map).
+	updateNodesCypher = "UNWIND $rows AS row MATCH (n:Node {id: row.id}) SET n = row.props"
 	// existingEdgesCypher reads the content hash of edges of one type; %s
 	// is the relationship type.
 	existingEdgesCypher = "UNWIND $keys AS k MATCH (a:Node {id: k.f})-[r:%s]->(b:Node {id: k.t}) RETURN k.f AS f, k.t AS t, r._h AS h"
-	// upsertEdgesCypher merges edges of one type by (type, from, to).
-	upsertEdgesCypher = "UNWIND $rows AS row MATCH (a:Node {id: row.f}) MATCH (b:Node {id: row.t}) MERGE (a)-[r:%s]->(b) SET r = row.props"
+	// createEdgesCypher creates edges of one type the transaction found
+	// missing; updateEdgesCypher replaces the properties of existing ones.
+	createEdgesCypher = "UNWIND $rows AS row MATCH (a:Node {id: row.f}) MATCH (b:Node {id: row.t}) CREATE (a)-[r:%s]->(b) SET r = row.props"
+	updateEdgesCypher = "UNWIND $rows AS row MATCH (:Node {id: row.f})-[r:%s]->(:Node {id: row.t}) SET r = row.props"
 	// removeEdgeCypher deletes one edge; %s is the relationship type.
 	removeEdgeCypher = "MATCH (a:Node {id: $f})-[r:%s]->(b:Node {id: $t}) DELETE r RETURN count(*) AS c"
 	// bumpRevisionCypher increments the graph revision in the writing
@@ -147,6 +155,16 @@ func chunks(n, size int) [][2]int {
 	return out
 }
 
+// runBatches runs an UNWIND statement over rows, size rows at a time.
+func runBatches(ctx context.Context, tx neo4j.ManagedTransaction, stmt string, rows []any, size int) error {
+	for _, c := range chunks(len(rows), size) {
+		if _, err := runAll(ctx, tx, stmt, map[string]any{"rows": rows[c[0]:c[1]]}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 type nodeState struct {
 	kind graph.Kind
 	hash string
@@ -195,8 +213,13 @@ func (s *Store) UpsertNodes(ctx context.Context, nodes []graph.Node) (graph.Writ
 				state[str(r.Values[0])] = nodeState{kindFromLabels(r.Values[1]), str(r.Values[2])}
 			}
 		}
-		// Decide in input order; remember the last version of each id.
+		// Decide in input order; remember the last version of each id and
+		// whether it was stored before this call.
 		final := map[string]int{}
+		stored := make(map[string]bool, len(state))
+		for id := range state {
+			stored[id] = true
+		}
 		for i, n := range nodes {
 			st, exists := state[n.ID]
 			switch {
@@ -216,8 +239,10 @@ func (s *Store) UpsertNodes(ctx context.Context, nodes []graph.Node) (graph.Writ
 		if len(final) == 0 {
 			return stats, nil
 		}
-		// Group the rows to write by kind, in first-appearance order.
-		byKind := map[graph.Kind][]any{}
+		// Group the rows to write by kind and by create/update, in
+		// first-appearance order: one statement shape per label.
+		type group struct{ create, update []any }
+		byKind := map[graph.Kind]*group{}
 		var kinds []graph.Kind
 		for _, id := range ids {
 			i, ok := final[id]
@@ -225,22 +250,30 @@ func (s *Store) UpsertNodes(ctx context.Context, nodes []graph.Node) (graph.Writ
 				continue
 			}
 			k := nodes[i].Kind
-			if _, ok := byKind[k]; !ok {
+			g := byKind[k]
+			if g == nil {
+				g = &group{}
+				byKind[k] = g
 				kinds = append(kinds, k)
 			}
-			byKind[k] = append(byKind[k], map[string]any{"id": id, "props": prep[i].props})
+			row := map[string]any{"id": id, "props": prep[i].props}
+			if stored[id] {
+				g.update = append(g.update, row)
+			} else {
+				g.create = append(g.create, row)
+			}
 		}
 		for _, k := range kinds {
 			label, err := kindLabel(k)
 			if err != nil {
 				return nil, err
 			}
-			stmt := fmt.Sprintf(upsertNodesCypher, label)
-			rows := byKind[k]
-			for _, c := range chunks(len(rows), s.cfg.BatchSize) {
-				if _, err := runAll(ctx, tx, stmt, map[string]any{"rows": rows[c[0]:c[1]]}); err != nil {
-					return nil, err
-				}
+			g := byKind[k]
+			if err := runBatches(ctx, tx, fmt.Sprintf(createNodesCypher, label), g.create, s.cfg.BatchSize); err != nil {
+				return nil, err
+			}
+			if err := runBatches(ctx, tx, updateNodesCypher, g.update, s.cfg.BatchSize); err != nil {
+				return nil, err
 			}
 		}
 		if _, err := runAll(ctx, tx, bumpRevisionCypher, nil); err != nil {
@@ -346,6 +379,10 @@ func (s *Store) UpsertEdges(ctx context.Context, edges []graph.Edge) (graph.Writ
 		}
 		stats := graph.NewWriteStats()
 		final := map[graph.EdgeKey]int{}
+		stored := make(map[graph.EdgeKey]bool, len(state))
+		for k := range state {
+			stored[k] = true
+		}
 		for i, e := range edges {
 			k := e.Key()
 			h, exists := state[k]
@@ -366,7 +403,7 @@ func (s *Store) UpsertEdges(ctx context.Context, edges []graph.Edge) (graph.Writ
 		}
 		for _, t := range types {
 			rel, _ := relLabel(t)
-			var rows []any
+			var create, update []any
 			written := map[graph.EdgeKey]bool{}
 			for _, i := range byType[t] {
 				k := edges[i].Key()
@@ -375,13 +412,18 @@ func (s *Store) UpsertEdges(ctx context.Context, edges []graph.Edge) (graph.Writ
 					continue
 				}
 				written[k] = true
-				rows = append(rows, map[string]any{"f": k.From, "t": k.To, "props": prep[j].props})
-			}
-			stmt := fmt.Sprintf(upsertEdgesCypher, rel)
-			for _, c := range chunks(len(rows), s.cfg.BatchSize) {
-				if _, err := runAll(ctx, tx, stmt, map[string]any{"rows": rows[c[0]:c[1]]}); err != nil {
-					return nil, err
+				row := map[string]any{"f": k.From, "t": k.To, "props": prep[j].props}
+				if stored[k] {
+					update = append(update, row)
+				} else {
+					create = append(create, row)
 				}
+			}
+			if err := runBatches(ctx, tx, fmt.Sprintf(createEdgesCypher, rel), create, s.cfg.BatchSize); err != nil {
+				return nil, err
+			}
+			if err := runBatches(ctx, tx, fmt.Sprintf(updateEdgesCypher, rel), update, s.cfg.BatchSize); err != nil {
+				return nil, err
 			}
 		}
 		if _, err := runAll(ctx, tx, bumpRevisionCypher, nil); err != nil {
