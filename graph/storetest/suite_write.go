@@ -279,6 +279,15 @@ func testRemoveEdge(t *testing.T, s graph.Store) {
 	if e := edgeOf(t, s, graph.EdgeKey{Type: graph.RelSupplies, From: "ent:shuju", To: "ent:moxing"}); e == nil {
 		t.Errorf("RemoveEdge removed a sibling edge")
 	}
+	// Removing the only edge of a type drops its Stats row.
+	if ok, err := s.RemoveEdge(bg, ek(graph.RelLeads, "leader:ai", "chain:ai")); err != nil || !ok {
+		t.Fatalf("remove the LEADS edge: %v, %v", ok, err)
+	}
+	for _, row := range stats(t, s).ByType {
+		if row.Kind == string(graph.RelLeads) {
+			t.Errorf("a type without edges is still counted: %+v", row)
+		}
+	}
 	// Re-adding creates it again.
 	ws, err := s.UpsertEdges(bg, []graph.Edge{find2(edges, k)})
 	if err != nil {
