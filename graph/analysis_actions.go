@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 )
 
 // Candidate kinds.
@@ -428,8 +429,15 @@ func (a *Analyzer) partnerships() []Partnership {
 			firmSegs[f] = append(firmSegs[f], si.node.ID)
 		}
 	}
-	firmFields := map[string][]string{}
-	byField := map[string][]string{}
+	// Firms with the same field set score the same Jaccard with any lab:
+	// group them, so a lab is compared with each group once and only the
+	// first firms of a group (by id) can enter the top k on Jaccard alone.
+	type group struct {
+		fields []string
+		firms  []string
+	}
+	groups := map[string]*group{}
+	firmGroup := map[string]*group{}
 	for _, f := range SortedKeys(firmSegs) {
 		set := setOf(ix.outs(RelResearches, f))
 		for _, s := range firmSegs[f] {
@@ -437,30 +445,71 @@ func (a *Analyzer) partnerships() []Partnership {
 				set[fl] = true
 			}
 		}
-		firmFields[f] = sortedSet(set)
-		for fl := range set {
-			byField[fl] = append(byField[fl], f)
+		fields := sortedSet(set)
+		key := strings.Join(fields, "\x00")
+		g := groups[key]
+		if g == nil {
+			g = &group{fields: fields}
+			groups[key] = g
 		}
+		g.firms = append(g.firms, f) // in id order
+		firmGroup[f] = g
 	}
+	gkeys := SortedKeys(groups)
 	cache := map[string][]string{}
 	var out []Partnership
-	worst := func() float64 { return out[len(out)-1].Score }
 	less := func(x, y Partnership) int {
 		return cmp.Or(cmp.Compare(y.Score, x.Score), cmp.Compare(x.Knowledge.ID, y.Knowledge.ID), cmp.Compare(x.Enterprise.ID, y.Enterprise.ID))
+	}
+	// admits reports whether a pair with this score would enter the top k.
+	admits := func(score float64, k, f string) bool {
+		if len(out) < o.MaxCandidates {
+			return true
+		}
+		return less(Partnership{Score: round4(score), Knowledge: NodeRef{ID: k}, Enterprise: NodeRef{ID: f}}, out[len(out)-1]) < 0
+	}
+	add := func(k, f string, kf []string, g *group, j, aa float64, shared []string) {
+		score := o.JaccardWeight*j + o.AdamicAdarWeight*aa
+		if !admits(score, k, f) {
+			return
+		}
+		sf := intersect(kf, setOf(g.fields))
+		p := Partnership{Knowledge: ix.ref(k), Enterprise: ix.ref(f), Score: round4(score), Jaccard: round4(j), AdamicAdar: round4(aa),
+			SharedFields: ix.refs(sf), SharedNeighbours: ix.refs(shared), Segments: ix.refs(firmSegs[f])}
+		p.Reasons = []string{
+			fmt.Sprintf("share %d field(s): %s (Jaccard %.2f)", len(sf), ix.labels(sf, 3), j),
+			fmt.Sprintf("no cooperation yet; the firm works in %s", ix.labels(firmSegs[f], 3)),
+		}
+		if len(shared) > 0 {
+			p.Reasons = append(p.Reasons, fmt.Sprintf("common neighbours %s (Adamic-Adar %.2f)", ix.labels(shared, 3), aa))
+		}
+		i, _ := slices.BinarySearchFunc(out, p, less)
+		out = slices.Insert(out, i, p)
+		if len(out) > o.MaxCandidates {
+			out = out[:o.MaxCandidates]
+		}
+	}
+	jaccard := func(kset map[string]bool, nk int, g *group) float64 {
+		inter := 0
+		for _, fl := range g.fields {
+			if kset[fl] {
+				inter++
+			}
+		}
+		if inter == 0 {
+			return 0
+		}
+		return float64(inter) / float64(nk+len(g.fields)-inter)
 	}
 	for _, k := range ix.researchers {
 		kf := ix.outs(RelResearches, k)
 		if len(kf) == 0 {
 			continue
 		}
-		inter := map[string]int{}
-		for _, fl := range kf {
-			for _, f := range byField[fl] {
-				inter[f]++
-			}
-		}
-		if len(inter) == 0 {
-			continue
+		kset := setOf(kf)
+		coop := setOf(ix.outs(RelCooperates, k))
+		for _, x := range ix.ins(RelCooperates, k) {
+			coop[x] = true
 		}
 		// Adamic-Adar from k: sum over its neighbours z, over z's neighbours.
 		aa := map[string]float64{}
@@ -472,42 +521,40 @@ func (a *Analyzer) partnerships() []Partnership {
 			}
 			w := 1 / math.Log(float64(len(nz)))
 			for _, f := range nz {
-				if _, ok := inter[f]; ok {
+				if firmGroup[f] != nil {
 					aa[f] += w
 					shared[f] = append(shared[f], z)
 				}
 			}
 		}
-		for f, c := range inter {
-			if ix.linked(RelCooperates, k, f) {
+		for _, f := range SortedKeys(aa) {
+			g := firmGroup[f]
+			if j := jaccard(kset, len(kf), g); j > 0 && !coop[f] {
+				add(k, f, kf, g, j, aa[f], shared[f])
+			}
+		}
+		for _, key := range gkeys {
+			g := groups[key]
+			j := jaccard(kset, len(kf), g)
+			if j == 0 || !admits(o.JaccardWeight*j, k, g.firms[0]) {
 				continue
 			}
-			j := float64(c) / float64(len(kf)+len(firmFields[f])-c)
-			score := o.JaccardWeight*j + o.AdamicAdarWeight*aa[f]
-			if len(out) >= o.MaxCandidates && (score < worst() || (score == worst() && less(Partnership{Score: score, Knowledge: NodeRef{ID: k}, Enterprise: NodeRef{ID: f}}, out[len(out)-1]) > 0)) {
-				continue
-			}
-			sf := intersect(kf, setOf(firmFields[f]))
-			p := Partnership{Knowledge: ix.ref(k), Enterprise: ix.ref(f), Score: round4(score), Jaccard: round4(j), AdamicAdar: round4(aa[f]),
-				SharedFields: ix.refs(sf), SharedNeighbours: ix.refs(shared[f]), Segments: ix.refs(firmSegs[f])}
-			p.Reasons = []string{
-				fmt.Sprintf("share %d field(s): %s (Jaccard %.2f)", len(sf), ix.labels(sf, 3), j),
-				fmt.Sprintf("no cooperation yet; the firm works in %s", ix.labels(firmSegs[f], 3)),
-			}
-			if len(shared[f]) > 0 {
-				p.Reasons = append(p.Reasons, fmt.Sprintf("common neighbours %s (Adamic-Adar %.2f)", ix.labels(shared[f], 3), aa[f]))
-			}
-			out = append(out, p)
-			slices.SortFunc(out, less)
-			if len(out) > o.MaxCandidates {
-				out = out[:o.MaxCandidates]
+			taken := 0
+			for _, f := range g.firms {
+				if taken == o.MaxCandidates {
+					break
+				}
+				if aa[f] > 0 || coop[f] {
+					continue // scored above with its Adamic-Adar, or already cooperating
+				}
+				add(k, f, kf, g, j, 0, nil)
+				taken++
 			}
 		}
 	}
 	if out == nil {
 		out = []Partnership{}
 	}
-	slices.SortFunc(out, less)
 	return out
 }
 

@@ -2,6 +2,8 @@ package graph_test
 
 import (
 	"context"
+	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -196,6 +198,159 @@ func TestBundledDataset(t *testing.T) {
 	for _, st := range []graph.Status{graph.StatusMissing, graph.StatusWeak, graph.StatusCovered, graph.StatusStrong} {
 		if len(seen[st]) == 0 {
 			t.Errorf("no segment of any chain is %s", st)
+		}
+	}
+}
+
+// naivePartnerships is the partnership definition of docs/analysis.md
+// computed pair by pair, to check the grouped top-k implementation.
+func naivePartnerships(p *graph.Projection, r *graph.Report) []string {
+	nodes := map[string]graph.Node{}
+	for _, n := range p.Nodes {
+		nodes[n.ID] = n
+	}
+	nbr := map[string]map[string]bool{}
+	link := func(a, b string) {
+		if nbr[a] == nil {
+			nbr[a] = map[string]bool{}
+		}
+		nbr[a][b] = true
+	}
+	researches := map[string]map[string]bool{}
+	coop := map[[2]string]bool{}
+	for _, e := range p.Edges {
+		skip := func(id string) bool {
+			k := nodes[id].Kind
+			return k == graph.KindChain || k == graph.KindSegment || k == graph.KindTechField
+		}
+		if !skip(e.From) && !skip(e.To) && e.From != e.To {
+			link(e.From, e.To)
+			link(e.To, e.From)
+		}
+		if e.Type == graph.RelResearches {
+			if researches[e.From] == nil {
+				researches[e.From] = map[string]bool{}
+			}
+			researches[e.From][e.To] = true
+		}
+		if e.Type == graph.RelCooperates {
+			coop[[2]string{e.From, e.To}], coop[[2]string{e.To, e.From}] = true, true
+		}
+	}
+	firmFields := map[string]map[string]bool{}
+	for _, v := range r.Gap.Segments {
+		if v.Status == graph.StatusStrong {
+			continue
+		}
+		var req []string
+		for _, e := range p.Edges {
+			if e.Type == graph.RelRequires && e.From == v.Segment.ID {
+				req = append(req, e.To)
+			}
+		}
+		for _, f := range v.Firms {
+			if firmFields[f.ID] == nil {
+				firmFields[f.ID] = map[string]bool{}
+				for fl := range researches[f.ID] {
+					firmFields[f.ID][fl] = true
+				}
+			}
+			for _, fl := range req {
+				firmFields[f.ID][fl] = true
+			}
+		}
+	}
+	type pair struct {
+		k, f  string
+		score float64
+	}
+	var pairs []pair
+	for k, n := range nodes {
+		if (n.Kind != graph.KindUniversity && n.Kind != graph.KindLab) || n.Props["region"] != "Yangpu" {
+			continue
+		}
+		for f, ff := range firmFields {
+			inter := 0
+			for fl := range researches[k] {
+				if ff[fl] {
+					inter++
+				}
+			}
+			if inter == 0 || coop[[2]string{k, f}] {
+				continue
+			}
+			j := float64(inter) / float64(len(researches[k])+len(ff)-inter)
+			aa := 0.0
+			for z := range nbr[k] {
+				if nbr[z][f] && len(nbr[z]) >= 2 {
+					aa += 1 / math.Log(float64(len(nbr[z])))
+				}
+			}
+			pairs = append(pairs, pair{k, f, math.Round((j+0.5*aa)*1e4) / 1e4})
+		}
+	}
+	slices.SortFunc(pairs, func(a, b pair) int {
+		if a.score != b.score {
+			if a.score > b.score {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a.k+"\x00"+a.f, b.k+"\x00"+b.f)
+	})
+	var out []string
+	for _, p := range pairs {
+		out = append(out, fmt.Sprintf("%s+%s %.4f", p.k, p.f, p.score))
+	}
+	return out
+}
+
+// TestPartnershipsMatchNaive: on every bundled chain, with room for every
+// pair, the grouped implementation lists exactly the naive pairs in order.
+func TestPartnershipsMatchNaive(t *testing.T) {
+	ctx := context.Background()
+	ds, err := loaders.ReadDataset(data.FS, data.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := memstore.New()
+	if _, err := loaders.Load(ctx, s, ds, loaders.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	page, err := s.Read(ctx, graph.Query{Kind: graph.KindChain, First: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	defer func() {
+		if total == 0 {
+			t.Error("no partnership in any chain: the comparison is vacuous")
+		}
+	}()
+	for _, it := range page.Items {
+		for _, max := range []int{1000, 3} {
+			t.Run(fmt.Sprintf("%s/top%d", it.Node.ID, max), func(t *testing.T) {
+				p, err := s.Projection(ctx, it.Node.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				r, err := graph.Analyze(p, graph.Options{MaxCandidates: max})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var got []string
+				for _, x := range r.Strengthen.Partnerships {
+					got = append(got, fmt.Sprintf("%s+%s %.4f", x.Knowledge.ID, x.Enterprise.ID, x.Score))
+				}
+				want := naivePartnerships(p, r)
+				total += len(want)
+				if len(want) > max {
+					want = want[:max]
+				}
+				if !slices.Equal(got, want) {
+					t.Fatalf("partnerships\n got  %v\n want %v", got, want)
+				}
+			})
 		}
 	}
 }
