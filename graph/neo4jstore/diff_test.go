@@ -135,6 +135,25 @@ func TestAgainstMemstore(t *testing.T) {
 			same(t, "projection "+id, func(s graph.Store) (any, error) { return s.Projection(ctx, id) })
 		}
 	})
+	t.Run("code point order", func(t *testing.T) {
+		// Java compares strings by UTF-16 unit, Go by code point: they
+		// disagree between supplementary characters (𠀀 U+20000, emoji)
+		// and the top of the BMP (（ U+FF08). The IR says code point.
+		prov := graph.Provenance{Source: "test"}
+		var ns []graph.Node
+		for i, name := range []string{"\U00020000", "\uFF08", "\U0001F600", "z", "\uFFFD", "中"} {
+			ns = append(ns, graph.Node{ID: fmt.Sprintf("tf:cp%d", i), Kind: graph.KindTechField, Name: name, Prov: prov})
+		}
+		same(t, "upsert", func(s graph.Store) (any, error) { return s.UpsertNodes(ctx, ns) })
+		for _, q := range []graph.Query{
+			{Kind: graph.KindTechField, First: 20, OrderBy: &graph.Order{Field: "name"}, Where: []graph.Cond{{Field: "id", Op: graph.OpStartsWith, Value: "tf:cp"}}},
+			{Kind: graph.KindTechField, First: 20, OrderBy: &graph.Order{Field: "name", Desc: true}, Where: []graph.Cond{{Field: "id", Op: graph.OpStartsWith, Value: "tf:cp"}}},
+			{Kind: graph.KindTechField, First: 20, Where: []graph.Cond{{Field: "name", Op: graph.OpGt, Value: "\uFF08"}}},
+			{Kind: graph.KindTechField, First: 20, Where: []graph.Cond{{Field: "name", Op: graph.OpLt, Value: "\U00020000"}, {Field: "id", Op: graph.OpStartsWith, Value: "tf:cp"}}},
+		} {
+			same(t, q.String(), func(s graph.Store) (any, error) { return s.Read(ctx, q) })
+		}
+	})
 	t.Run("writes", func(t *testing.T) {
 		n := nodes[0]
 		other := n
