@@ -47,6 +47,8 @@ type Report struct {
 	Nodes   []KindReport `json:"nodes"` // one per kind in the dataset, in vocabulary order
 	Edges   []KindReport `json:"edges"` // one per relation type, in vocabulary order
 	Total   KindReport   `json:"total"`
+	// Skipped counts rows a mapped import dropped on purpose (see Dataset.Skipped).
+	Skipped int `json:"skipped,omitempty"`
 	// Seconds is the whole load, checks and migrations included.
 	Seconds float64 `json:"seconds"`
 }
@@ -85,7 +87,7 @@ func Load(ctx context.Context, w Writer, ds *Dataset, opts Options) (*Report, er
 	if opts.BatchSize <= 0 {
 		opts.BatchSize = DefaultBatchSize
 	}
-	rep := &Report{Dataset: ds.Name, DryRun: opts.DryRun}
+	rep := &Report{Dataset: ds.Name, DryRun: opts.DryRun, Skipped: ds.Skipped}
 	nodeRows := groupNodes(ds)
 	edgeRows := groupEdges(ds)
 	for _, g := range nodeRows {

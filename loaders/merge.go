@@ -18,6 +18,7 @@ func Merge(parts ...*Dataset) (*Dataset, error) {
 	for _, p := range parts {
 		names = append(names, p.Name)
 		out.Files = append(out.Files, p.Files...)
+		out.Skipped += p.Skipped
 	}
 	out.Name = strings.Join(names, "+")
 	b := newBuilder(out)

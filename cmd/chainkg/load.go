@@ -109,8 +109,10 @@ func runLoad(ctx context.Context, args []string, getenv env, stdout, stderr io.W
 	opts := loaders.Options{BatchSize: *batch, DryRun: *dryRun}
 	var prog *progress
 	if isTerminal(stderr) && !*asJSON {
-		prog = &progress{w: stderr, start: time.Now()}
+		prog = &progress{w: stderr}
 		opts.Progress = prog.update
+		fmt.Fprint(stderr, "validating ...")
+		prog.drawn = true
 	}
 	var rep *loaders.Report
 	if ds != nil {
@@ -224,6 +226,9 @@ func printReport(w io.Writer, rep *loaders.Report, uri string) {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%.2fs\t%s\t\n", r.Kind, r.Rows, r.Created, r.Updated, r.Unchanged, r.Rejected, r.Seconds, rate(r.RowsPerS))
 	}
 	tw.Flush()
+	if rep.Skipped > 0 {
+		fmt.Fprintf(w, "%d rows skipped as the mapping says\n", rep.Skipped)
+	}
 	if !rep.DryRun && !rep.Changed() {
 		fmt.Fprintln(w, "nothing changed")
 	}
@@ -250,18 +255,27 @@ func isTerminal(w io.Writer) bool {
 type progress struct {
 	w     io.Writer
 	start time.Time
+	base  int // rows done at start
 	last  time.Time
 	drawn bool
 }
 
 func (p *progress) update(done, total int) {
 	now := time.Now()
-	if done < total && now.Sub(p.last) < 200*time.Millisecond {
+	if p.start.IsZero() {
+		// The clock starts with the first written batch: validation came
+		// before and is not a write rate.
+		p.start, p.base = now, done
+	}
+	if done < total && now.Sub(p.last) < 200*time.Millisecond && p.last != (time.Time{}) {
 		return
 	}
 	p.last = now
 	el := now.Sub(p.start).Seconds()
-	rps := float64(done) / max(el, 1e-9)
+	rps := 0.0
+	if el > 0 {
+		rps = float64(done-p.base) / el
+	}
 	eta := "-"
 	if rps > 0 {
 		eta = time.Duration(float64(total-done) / rps * float64(time.Second)).Round(time.Second).String()

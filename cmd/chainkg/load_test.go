@@ -40,7 +40,7 @@ func TestLoadCommand(t *testing.T) {
 		{"dry run of the bundled dataset", []string{"load", "--dry-run", "../../data/yangpu"}, false, false, []string{"dataset yangpu", "valid, nothing written", "Enterprise", "total"}, nil},
 		{"flags after the path", []string{"load", "../../data/yangpu", "--dry-run"}, false, false, []string{"valid, nothing written"}, nil},
 		{"load into the embedded store", []string{"load", "../../data/yangpu"}, false, false, []string{"loaded into embedded store", "CREATED"}, nil},
-		{"mapped import", []string{"load", "--dry-run", "--mapping", "../../loaders/testdata/foreign/mapping.yaml"}, false, false, []string{"dataset ashare-demo", "SUPPLIES"}, nil},
+		{"mapped import", []string{"load", "--dry-run", "--mapping", "../../loaders/testdata/foreign/mapping.yaml"}, false, false, []string{"dataset ashare-demo", "SUPPLIES", "1 rows skipped as the mapping says"}, nil},
 		{"dataset plus mapping", []string{"load", "../../data/yangpu", "--mapping", "../../loaders/testdata/foreign/mapping.yaml"}, false, false, []string{"yangpu+ashare-demo"}, nil},
 		{"broken file", []string{"load", broken}, true, false, nil, []string{filepath.Join(broken, "e.csv") + ":3:employees: ", `"many" is not an integer`, filepath.Join(broken, "e.csv") + ":4:employees: invalid UTF-8"}},
 		{"missing dir", []string{"load", filepath.Join(tmp, "nope")}, true, false, nil, []string{"dataset.yaml: cannot read the dataset manifest"}},
