@@ -137,6 +137,7 @@ type builder struct {
 	edgeOvf map[graph.EdgeKey]int32 // hash collisions
 	strs    map[string]string       // interned provenance and enum strings
 	sink    sink                    // when set, rows go here instead of into ds (LoadDir)
+	trusted bool                    // rows were validated before (LoadDir's second pass)
 }
 
 func newBuilder(ds *Dataset) *builder {

@@ -204,4 +204,13 @@ func TestIdenticalDuplicatesAreFine(t *testing.T) {
 	if len(ds.Nodes) != 8 {
 		t.Errorf("nodes = %d, want 8 (the duplicate collapses)", len(ds.Nodes))
 	}
+	s := memstore.New()
+	rep, err := loaders.LoadDir(context.Background(), s, fsys, "ds", loaders.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, _ := s.Stats(context.Background())
+	if st.Nodes != 8 || rep.Total.Created != 8+len(ds.Edges) || rep.Total.Unchanged != 0 {
+		t.Errorf("LoadDir wrote %d nodes, report %+v; want 8 and the duplicate written once", st.Nodes, rep.Total)
+	}
 }

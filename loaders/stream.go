@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"math"
 	"path"
+	"slices"
 	"time"
 
 	"chainkg/graph"
@@ -69,6 +70,7 @@ func LoadDir(ctx context.Context, w Writer, fsys fs.FS, dir string, opts Options
 	em := &emitSink{ctx: ctx, w: w, ix: ix, opts: opts, rep: rep, total: ix.total(), t0: time.Now(), kindStart: map[string]time.Time{}}
 	b2 := newBuilder(&Dataset{})
 	b2.sink = em
+	b2.trusted = true
 	em.b = b2
 	stop := b2.walk(fsys, dir, m, func() {
 		if em.err == nil {
@@ -109,7 +111,7 @@ type sink interface {
 // walk reads every file the manifest names in the order chains, node files,
 // edge files; nodesDone runs between the node and edge files. True: stop.
 func (b *builder) walk(fsys fs.FS, dir string, m *Manifest, nodesDone func()) bool {
-	base := defaults{Source: m.Source, AsOf: m.AsOf}
+	base := defaults{Source: m.Source, AsOf: m.AsOf, trusted: b.trusted}
 	for _, c := range m.Chains {
 		if err := readChains(fsys, path.Join(dir, c), base, b); err == errStop {
 			return true
@@ -177,7 +179,7 @@ func (ix *indexSink) total() int {
 
 func (ix *indexSink) node(n graph.Node, loc Location) error {
 	ix.seq++
-	sum := contentHash(ix.seed, n.Flatten(), string(n.Kind))
+	sum := nodeHash(ix.seed, n)
 	if old, ok := ix.nodes[n.ID]; ok {
 		if old.sum == sum && old.kind == n.Kind {
 			return nil
@@ -212,7 +214,7 @@ func (ix *indexSink) edge(e graph.Edge, loc Location) error {
 	ix.seq++
 	k := e.Key()
 	h1, h2 := ix.edgeKeyHashes(k)
-	content := contentHash(ix.seed, e.Flatten(), "")
+	content := edgeHash(ix.seed, e)
 	old, ok := ix.edges[h1]
 	if ok && old.sum2 != h2 { // a 64-bit collision between different keys
 		old, ok = ix.ovf[k]
@@ -483,14 +485,51 @@ func (em *emitSink) count(list []KindReport, k string, st graph.WriteStats, n in
 
 func (em *emitSink) closeKinds() {}
 
-// contentHash hashes a flattened property map in key order, with the kind,
-// so that equal content gives equal sums whatever the map order.
-func contentHash(seed maphash.Seed, m map[string]any, kind string) uint64 {
+// nodeHash and edgeHash hash everything Flatten would store, in a fixed
+// order, so that equal content gives equal sums whatever the map order.
+func nodeHash(seed maphash.Seed, n graph.Node) uint64 {
 	var h maphash.Hash
 	h.SetSeed(seed)
-	h.WriteString(kind)
+	for _, s := range []string{string(n.Kind), n.ID, n.Name, n.NameZh} {
+		h.WriteString(s)
+		h.WriteByte(0)
+	}
+	for _, a := range n.Aliases {
+		h.WriteString(a)
+		h.WriteByte(1)
+	}
+	hashProv(&h, n.Prov)
+	hashProps(&h, n.Props)
+	return h.Sum64()
+}
+
+func edgeHash(seed maphash.Seed, e graph.Edge) uint64 {
+	var h maphash.Hash
+	h.SetSeed(seed)
+	hashProv(&h, e.Prov)
+	hashProps(&h, e.Props)
+	return h.Sum64()
+}
+
+func hashProv(h *maphash.Hash, p graph.Provenance) {
+	for _, s := range []string{p.Source, p.AsOf, p.Evidence, p.UpdatedBy, p.UpdatedAt} {
+		h.WriteString(s)
+		h.WriteByte(0)
+	}
 	var buf [8]byte
-	for _, k := range graph.SortedKeys(m) {
+	binary.LittleEndian.PutUint64(buf[:], math.Float64bits(p.Confidence))
+	h.Write(buf[:])
+}
+
+func hashProps(h *maphash.Hash, m map[string]any) {
+	var buf [8]byte
+	var keys [16]string
+	ks := keys[:0]
+	for k := range m {
+		ks = append(ks, k)
+	}
+	slices.Sort(ks)
+	for _, k := range ks {
 		h.WriteByte(0)
 		h.WriteString(k)
 		h.WriteByte(1)
@@ -519,8 +558,7 @@ func contentHash(seed maphash.Seed, m map[string]any, kind string) uint64 {
 				h.WriteByte(0)
 			}
 		default:
-			fmt.Fprintf(&h, "%T%v", v, v)
+			fmt.Fprintf(h, "%T%v", v, v)
 		}
 	}
-	return h.Sum64()
 }
