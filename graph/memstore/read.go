@@ -458,22 +458,23 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Search
 	if len(terms) == 0 {
 		return hits, nil
 	}
-	lists := s.byKind
-	if len(q.Kinds) > 0 {
-		lists = nil
-		for _, k := range q.Kinds {
-			lists = append(lists, s.byKind[kindIndex[k]])
-		}
-	}
+
 	// A key the store has never seen has no index (and no node has it).
 	kName, okName := s.keyIdx[graph.PropName]
 	kZh, okZh := s.keyIdx[graph.PropNameZh]
 	kAl, okAl := s.keyIdx[graph.PropAliases]
 	var kindOK []bool
+	lists := s.byKind
 	if len(q.Kinds) > 0 {
 		kindOK = make([]bool, len(graph.Kinds))
 		for _, k := range q.Kinds {
 			kindOK[kindIndex[k]] = true
+		}
+		lists = nil
+		for i, ok := range kindOK {
+			if ok {
+				lists = append(lists, s.byKind[i])
+			}
 		}
 	}
 	var ctxErrSeen error

@@ -66,6 +66,7 @@ func testSearch(t *testing.T, s graph.Store) {
 		{"alias prefix", graph.SearchQuery{Text: "ttc", First: 10}, []scored{{"plat:ttc-east", 2}}},
 		{"exact name", graph.SearchQuery{Text: "fuel cells", First: 10}, []scored{{"seg:h2-fuelcell", 3}}},
 		{"no match", graph.SearchQuery{Text: "nothing-here", First: 10}, nil},
+		{"repeated kinds", graph.SearchQuery{Text: "fudan", Kinds: []graph.Kind{graph.KindLab, graph.KindLab, graph.KindUniversity}, First: 20}, []scored{{"uni:fudan", 3}, {"lab:fudan-ai", 2}}},
 		{"first 0 means no limit", graph.SearchQuery{Text: "复旦"}, []scored{{"lab:fudan-ai", 2}, {"uni:fudan", 2}}},
 		{"blank", graph.SearchQuery{Text: "  ", First: 10}, nil},
 	} {
