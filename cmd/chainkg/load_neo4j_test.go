@@ -48,6 +48,7 @@ func TestLoadCommandNeo4j(t *testing.T) {
 		}
 		return ""
 	}
+	t.Logf("embedded: %s; neo4j first: %s; neo4j second:\n%s", total(embedded), total(first), second)
 	if total(first) != total(embedded) || total(first) == "" {
 		t.Errorf("neo4j first load %q, embedded %q", total(first), total(embedded))
 	}
