@@ -90,6 +90,15 @@ counts() { # prints "nodes rels"
 	echo "$n $r"
 }
 
+# sample: the first nodes and SUPPLIES/OPERATES_IN edges by id with all their
+# labels and properties (JSON with sorted keys), less chainkg's content hash
+# `_h`, so the two loaders' graphs can be compared value by value.
+sample() {
+	"$BIN/probe" 'MATCH (n:Node) WITH n ORDER BY n.id LIMIT 300 RETURN labels(n) AS l, properties(n) AS p'
+	"$BIN/probe" 'MATCH (n:Enterprise) WITH n ORDER BY n.id DESC LIMIT 300 RETURN labels(n) AS l, properties(n) AS p'
+	"$BIN/probe" 'MATCH (a:Node)-[r]->(b:Node) WITH a, r, b ORDER BY a.id, type(r), b.id LIMIT 600 RETURN a.id AS a, type(r) AS t, b.id AS b, properties(r) AS p'
+}
+
 declare -A SECS=() CNT=()
 for ((run = 1; run <= RUNS; run++)); do
 	for method in chainkg loadcsv; do
@@ -105,6 +114,7 @@ for ((run = 1; run <= RUNS; run++)); do
 		t1=$(now)
 		s=$(echo "$t1 - $t0" | bc -l)
 		c=$(counts)
+		sample | sed -E 's/"_h":"[0-9a-f]*",?//; s/,\}/}/' >"$RES/$method-$run.sample"
 		rss=$(ps -o rss= -p "$(cat "$NEO4J_DATA_DIR/neo4j.pid")" | tr -d ' ')
 		SECS[$method-$run]=$s
 		CNT[$method-$run]=$c
@@ -143,6 +153,12 @@ for ((run = 1; run <= RUNS; run++)); do
 	if [[ ${CNT[chainkg-$run]} != "${CNT[loadcsv-$run]}" ]]; then
 		echo "MISMATCH: run $run: chainkg load gave ${CNT[chainkg-$run]}, LOAD CSV ${CNT[loadcsv-$run]} (nodes rels)" >&2
 		status=1
+	fi
+	if ! cmp -s "$RES/chainkg-$run.sample" "$RES/loadcsv-$run.sample"; then
+		echo "MISMATCH: run $run: the sampled nodes/edges differ (diff $RES/chainkg-$run.sample $RES/loadcsv-$run.sample)" >&2
+		status=1
+	else
+		echo "same graph: node and relationship counts equal; $(wc -l <"$RES/chainkg-$run.sample") sampled nodes/edges identical in labels and properties (less chainkg's _h hash)"
 	fi
 done
 log "reports: $RES"
