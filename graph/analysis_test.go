@@ -576,3 +576,27 @@ func TestEdgeCases(t *testing.T) {
 		})
 	}
 }
+
+// ExampleAnalyze runs every analysis over the hydrogen fixture's projection
+// (a store's Projection gives the same) and prints the segment map and the
+// top fill candidate.
+func ExampleAnalyze() {
+	r, err := graph.Analyze(project(hydrogenFixture()), graph.Options{Scope: "Yangpu"})
+	if err != nil {
+		panic(err)
+	}
+	for _, v := range r.Gap.Segments {
+		fmt.Printf("%-10s %-22s %-8s %.2f\n", v.Stage, v.Segment.Name, v.Status, v.Score)
+	}
+	fmt.Printf("completeness %.2f strength %.2f fusion %.2f resilience %.2f\n",
+		r.Gap.Completeness, r.Gap.Strength, r.Gap.Fusion, r.Gap.Resilience.Score)
+	top := r.Fill[0]
+	fmt.Printf("fill %s (importance %.2f): %s, %s\n", top.Segment.Name, top.Importance, top.Candidates[0].Actor.Name, top.Candidates[0].Kind)
+	// Output:
+	// UPSTREAM   Hydrogen production    STRONG   0.88
+	// MIDSTREAM  Storage and transport  MISSING  0.00
+	// MIDSTREAM  Fuel-cell stacks       COVERED  0.49
+	// DOWNSTREAM Fuel-cell vehicles     WEAK     0.07
+	// completeness 0.75 strength 0.36 fusion 0.67 resilience 0.33
+	// fill Storage and transport (importance 0.64): Hydrogen Lab, LAB_SPINOFF
+}
