@@ -31,6 +31,7 @@ type Limits struct {
 	MaxDepth   int // field depth, fragments expanded, introspection excluded
 	MaxAliases int // aliased fields in the document
 	MaxFields  int // fields with fragments expanded
+	MaxSameKey int // non-leaf fields merged into one response position
 	MaxCost    int // estimated nodes: product of page sizes along each path
 	MaxErrors  int // errors per response
 	CacheSize  int // validated documents kept (LRU); negative disables
@@ -38,7 +39,7 @@ type Limits struct {
 
 // DefaultLimits are the limits used for zero fields of Limits.
 var DefaultLimits = Limits{
-	MaxTokens: 10000, MaxNesting: 64, MaxDepth: 15, MaxAliases: 50, MaxFields: 1000,
+	MaxTokens: 10000, MaxNesting: 64, MaxDepth: 15, MaxAliases: 50, MaxFields: 1000, MaxSameKey: 10,
 	MaxCost: 100000, MaxErrors: 50, CacheSize: 512,
 }
 
@@ -54,6 +55,7 @@ func (l Limits) withDefaults() Limits {
 	set(&l.MaxDepth, d.MaxDepth)
 	set(&l.MaxAliases, d.MaxAliases)
 	set(&l.MaxFields, d.MaxFields)
+	set(&l.MaxSameKey, d.MaxSameKey)
 	set(&l.MaxCost, d.MaxCost)
 	set(&l.MaxErrors, d.MaxErrors)
 	set(&l.CacheSize, d.CacheSize)

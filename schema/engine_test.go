@@ -147,7 +147,7 @@ func TestTotalOnlyWhenAsked(t *testing.T) {
 }
 
 func TestLimits(t *testing.T) {
-	small := schema.Limits{MaxDepth: 5, MaxAliases: 2, MaxFields: 20, MaxCost: 500, MaxTokens: 200, MaxNesting: 10, MaxErrors: 3}
+	small := schema.Limits{MaxDepth: 5, MaxAliases: 2, MaxFields: 40, MaxCost: 500, MaxTokens: 200, MaxNesting: 10, MaxErrors: 3}
 	cases := []struct {
 		name    string
 		query   string
@@ -158,10 +158,12 @@ func TestLimits(t *testing.T) {
 		{"fits", `{ chain(id: "chain:ai") { segments(first: 5) { edges { node { id } } } } }`, nil, schema.Executed, ""},
 		{"too deep", `{ chain(id: "chain:ai") { segments { edges { node { feeds { edges { cursor } } } } } } }`, nil, schema.LimitExceeded, "LIMIT_EXCEEDED"},
 		{"too many aliases", `{ a: stats { nodes } b: stats { nodes } c: stats { nodes } }`, nil, schema.LimitExceeded, "LIMIT_EXCEEDED"},
-		{"too many fields", `{ stats { nodes edges } ` + strings.Repeat("__typename ", 20) + `}`, nil, schema.LimitExceeded, "LIMIT_EXCEEDED"},
+		{"too many fields", `{ stats { nodes edges } ` + strings.Repeat("__typename ", 40) + `}`, nil, schema.LimitExceeded, "LIMIT_EXCEEDED"},
 		{"too costly", `{ segments(first: 30) { edges { node { enterprises(first: 30) { totalCount } } } } }`, nil, schema.LimitExceeded, "LIMIT_EXCEEDED"},
 		{"cost counts variables", `query($n: Int) { segments(first: $n) { edges { node { enterprises(first: $n) { totalCount } } } } }`, map[string]any{"n": 30}, schema.LimitExceeded, "LIMIT_EXCEEDED"},
 		{"small variables fit", `query($n: Int) { segments(first: $n) { edges { node { enterprises(first: $n) { totalCount } } } } }`, map[string]any{"n": 3}, schema.Executed, ""},
+		{"too many fields merged into one key", `{ ` + strings.Repeat(`chain(id: "chain:ai") { id } `, 11) + `}`, nil, schema.LimitExceeded, "LIMIT_EXCEEDED"},
+		{"repeated leaves are fine", `{ chain(id: "chain:ai") { ` + strings.Repeat(`id `, 15) + `} }`, nil, schema.Executed, ""},
 		{"too many tokens", `{ ` + strings.Repeat("__typename ", 250) + `}`, nil, schema.LimitExceeded, "LIMIT_EXCEEDED"},
 		{"nested too deep", `{ search(text: "x", kinds: [[[[[[[[[[Lab]]]]]]]]]]) { score } }`, nil, schema.LimitExceeded, "LIMIT_EXCEEDED"},
 		{"fragment cycle", `{ ...A } fragment A on Query { ...A }`, nil, schema.LimitExceeded, schema.CodeValidationFailed},

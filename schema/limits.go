@@ -111,6 +111,9 @@ func checkShape(doc *ast.Document, l Limits) error {
 			}
 		case *ast.FragmentDefinition:
 			aliases += countAliases(x.SelectionSet)
+			// Unused fragments are only reported by the spec rules, later:
+			// their expansion counts too.
+			total = satAdd(total, s.count(x.SelectionSet))
 		}
 	}
 	if aliases > l.MaxAliases {
@@ -118,6 +121,14 @@ func checkShape(doc *ast.Document, l Limits) error {
 	}
 	if total > l.MaxFields {
 		return graph.Errorf(graph.CodeLimit, "the query selects %d fields (fragments expanded); the limit is %d", total, l.MaxFields)
+	}
+	// Only now, with the expansion bounded, walk the merged selections.
+	for _, d := range doc.Definitions {
+		if op, ok := d.(*ast.OperationDefinition); ok {
+			if n, key := s.maxSameKey(op.SelectionSet); n > l.MaxSameKey {
+				return graph.Errorf(graph.CodeLimit, "%d fields with arguments or sub-selections merge into the response key %q; the limit is %d", n, key, l.MaxSameKey)
+			}
+		}
 	}
 	return nil
 }
@@ -155,6 +166,75 @@ func countAliases(set *ast.SelectionSet) int {
 		}
 	}
 	return n
+}
+
+// maxSameKey returns the largest number of fields merged into one
+// response position: fields with the same response key in a selection set,
+// counting what inline and named fragments merge into it, and recursively
+// the union of their sub-selections (what execution merges and the overlap
+// rule compares pairwise; leaves without arguments do not count).
+// graphql-go's implementation of that rule is far
+// worse than quadratic in this number: 20 parents each with 20 conflicting
+// children took minutes).
+func (s *shape) maxSameKey(set *ast.SelectionSet) (int, string) {
+	if set == nil {
+		return 0, ""
+	}
+	return s.merged([]*ast.SelectionSet{set}, 0)
+}
+
+func (s *shape) merged(sets []*ast.SelectionSet, depth int) (int, string) {
+	if depth > 64 {
+		return 0, ""
+	}
+	var keys []string
+	groups := map[string][]*ast.SelectionSet{}
+	counts := map[string]int{}
+	var flat func(set *ast.SelectionSet, seen map[string]bool)
+	flat = func(set *ast.SelectionSet, seen map[string]bool) {
+		for _, sel := range set.Selections {
+			switch x := sel.(type) {
+			case *ast.Field:
+				k := responseKey(x)
+				if _, ok := counts[k]; !ok {
+					keys = append(keys, k)
+				}
+				// Leaves without arguments (id, name, __typename) are cheap
+				// to compare; fragments on many kinds repeat them.
+				if len(x.Arguments) > 0 || x.SelectionSet != nil {
+					counts[k]++
+				}
+				if x.SelectionSet != nil {
+					groups[k] = append(groups[k], x.SelectionSet)
+				}
+			case *ast.InlineFragment:
+				if x.SelectionSet != nil {
+					flat(x.SelectionSet, seen)
+				}
+			case *ast.FragmentSpread:
+				f, ok := s.frags[x.Name.Value]
+				if !ok || seen[x.Name.Value] || f.SelectionSet == nil {
+					continue
+				}
+				seen[x.Name.Value] = true
+				flat(f.SelectionSet, seen)
+				delete(seen, x.Name.Value)
+			}
+		}
+	}
+	for _, set := range sets {
+		flat(set, map[string]bool{})
+	}
+	best, bestKey := 0, ""
+	for _, k := range keys {
+		if counts[k] > best {
+			best, bestKey = counts[k], k
+		}
+		if n, key := s.merged(groups[k], depth+1); n > best {
+			best, bestKey = n, key
+		}
+	}
+	return best, bestKey
 }
 
 // shape memoises per-fragment field counts and depths. busy guards against

@@ -235,7 +235,18 @@ func TestHostileInputs(t *testing.T) {
 	}
 	bomb.WriteString("fragment F30 on Query { stats { nodes } }")
 	deep := "{ chain(id: \"chain:ai\") {" + strings.Repeat(" segments { edges { node { feeds {", 6) + " totalCount" + strings.Repeat(" } } } }", 6) + " } }"
+	var conflicts strings.Builder
+	conflicts.WriteString("{")
+	for i := 0; i < 20; i++ {
+		conflicts.WriteString(" chains { edges { node {")
+		for j := 0; j < 20; j++ {
+			conflicts.WriteString(" segments(first: " + itoa(j+1) + ") { totalCount }")
+		}
+		conflicts.WriteString(" } } }")
+	}
+	conflicts.WriteString(" }")
 	cases := []struct{ name, query string }{
+		{"20x20 conflicting nested fields (minutes in the overlap rule)", conflicts.String()},
 		{"cyclic fragments", "query { ...A } fragment A on Query { ...B stats { nodes } } fragment B on Query { ...A }"},
 		{"self-cycle", "query { ...A } fragment A on Query { ...A }"},
 		{"1 MB nested brackets", "{ search(text: \"x\", kinds: " + strings.Repeat("[", 1<<20) + ") { score } }"},
