@@ -110,6 +110,25 @@ type GapReport struct {
 	Resilience   Resilience       `json:"resilience"`
 	SinglePoints []SinglePoint    `json:"singlePoints"`
 	Links        []LinkGap        `json:"links"`
+	Evidence     Evidence         `json:"evidence"`
+}
+
+// Evidence summarises the provenance of the facts the report rests on (the
+// projection's nodes and edges), so a reader sees how fresh they are and
+// how much is invented demo data.
+type Evidence struct {
+	Facts     int           `json:"facts"`            // nodes + edges in the projection
+	Oldest    string        `json:"oldest,omitempty"` // earliest asOf
+	Newest    string        `json:"newest,omitempty"` // latest asOf
+	Undated   int           `json:"undated"`          // facts without asOf
+	Synthetic float64       `json:"synthetic"`        // share of facts with source "synthetic"
+	Sources   []SourceCount `json:"sources"`          // by count, then name
+}
+
+// SourceCount counts the facts from one provenance source.
+type SourceCount struct {
+	Source string `json:"source"`
+	Count  int    `json:"count"`
 }
 
 // segInfo is the working state of one segment.
@@ -517,7 +536,51 @@ func (a *Analyzer) computeGap() *GapReport {
 		return cmp.Or(cmp.Compare(a.ix.segPos[x.To.ID], a.ix.segPos[y.To.ID]), cmp.Compare(a.ix.segPos[x.From.ID], a.ix.segPos[y.From.ID]))
 	})
 	g.Resilience, g.SinglePoints = a.resilience()
+	g.Evidence = evidenceOf(ix.p)
 	return g
+}
+
+func evidenceOf(p *Projection) Evidence {
+	ev := Evidence{Sources: []SourceCount{}}
+	counts := map[string]int{}
+	synthetic := 0
+	add := func(pr Provenance) {
+		ev.Facts++
+		counts[pr.Source]++
+		if pr.Source == SourceSynthetic {
+			synthetic++
+		}
+		switch {
+		case pr.AsOf == "":
+			ev.Undated++
+		default:
+			if ev.Oldest == "" || pr.AsOf < ev.Oldest {
+				ev.Oldest = pr.AsOf
+			}
+			if pr.AsOf > ev.Newest {
+				ev.Newest = pr.AsOf
+			}
+		}
+	}
+	for i := range p.Nodes {
+		add(p.Nodes[i].Prov)
+	}
+	for i := range p.Edges {
+		add(p.Edges[i].Prov)
+	}
+	for src, n := range counts {
+		if src == "" {
+			src = "(none)"
+		}
+		ev.Sources = append(ev.Sources, SourceCount{Source: src, Count: n})
+	}
+	slices.SortFunc(ev.Sources, func(x, y SourceCount) int {
+		return cmp.Or(cmp.Compare(y.Count, x.Count), cmp.Compare(x.Source, y.Source))
+	})
+	if ev.Facts > 0 {
+		ev.Synthetic = round4(float64(synthetic) / float64(ev.Facts))
+	}
+	return ev
 }
 
 // supplied returns which chain segments have a local supply path: a

@@ -280,6 +280,11 @@ func TestFixturesDirect(t *testing.T) {
 			}
 			checkReport(t, f.name, r)
 			checkReasons(t, r)
+			// Every fixture fact is synthetic and dated 2024-01-01.
+			ev := r.Gap.Evidence
+			if ev.Facts != len(f.nodes)+len(f.edges) || ev.Synthetic != 1 || ev.Oldest != "2024-01-01" || ev.Newest != "2024-01-01" || ev.Undated != 0 {
+				t.Errorf("evidence %+v", ev)
+			}
 		})
 	}
 }

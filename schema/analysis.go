@@ -225,6 +225,14 @@ func newAnalysisTypes() *analysisTypes {
 		"completeness": aField(flt, "share of segments with a local firm"), "byStage": aField(aList(t.stage), ""),
 		"strength": aField(flt, "mean segment score"), "fusion": aField(flt, "两链融合: share of present segments with a local university, lab or platform"),
 		"resilience": aField(graphql.NewNonNull(resilience), ""), "singlePoints": aField(aList(single), ""), "links": aField(aList(link), ""),
+		"evidence": aField(graphql.NewNonNull(aObj("AnalysisEvidence", "provenance of the facts behind the report", graphql.Fields{
+			"facts": aField(integer, "nodes and edges in the projection"), "oldest": aField(graphql.String, "earliest asOf"),
+			"newest": aField(graphql.String, "latest asOf"), "undated": aField(integer, "facts without asOf"),
+			"synthetic": aField(flt, "share of facts whose source is synthetic (demo data)"),
+			"sources": aField(aList(aObj("SourceCount", "facts per provenance source", graphql.Fields{
+				"source": aField(str, ""), "count": aField(integer, ""),
+			})), "by count"),
+		})), "how fresh and how real the evidence is"),
 	})
 	t.candidate = aObj("Candidate", "someone who could fill a segment or anchor a chain", graphql.Fields{
 		"actor": aField(t.ref, ""), "kind": aField(str, "OUTSIDE_ENTERPRISE, ADJACENT_FIRM, LAB_SPINOFF or ANCHOR"), "score": aField(flt, ""),

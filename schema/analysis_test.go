@@ -21,6 +21,7 @@ const analysisQuery = `query A($id: ID!, $opt: AnalysisOptions) {
       byStage { stage present segments }
       segments { segment { id name } status score flags reasons counts { localFirms hhi } }
       links { from { id } to { id } kind }
+      evidence { facts synthetic oldest newest sources { source count } }
     }
     fill(options: $opt) { segment { id } importance candidates { actor { id } kind score reasons } }
     strengthen(options: $opt) { weak { segment { id } } partnerships { knowledge { id } enterprise { id } score } services { actor { id } score } }

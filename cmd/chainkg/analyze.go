@@ -236,6 +236,13 @@ func labels(refs []graph.NodeRef, max int) string {
 
 func pct(x float64) string { return fmt.Sprintf("%.0f%%", x*100) }
 
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
 func flagList(fs []graph.Flag) string {
 	if len(fs) == 0 {
 		return "-"
@@ -269,6 +276,10 @@ func writeReport(w io.Writer, format string, r *graph.Report) error {
 	d.line("Scope %s, graph revision %d. Completeness %s (%s); strength %.2f; innovation-chain fusion %s; resilience %.2f.",
 		g.Scope, g.Revision, pct(g.Completeness), strings.Join(stages, ", "), g.Strength, pct(g.Fusion), g.Resilience.Score)
 	d.line("Segments: %d missing, %d weak, %d covered, %d strong.", g.StatusCounts.Missing, g.StatusCounts.Weak, g.StatusCounts.Covered, g.StatusCounts.Strong)
+	if ev := g.Evidence; ev.Facts > 0 {
+		d.line("Evidence: %d facts dated %s to %s (%d undated); %s marked synthetic (demo data, not facts about real firms).",
+			ev.Facts, orDash(ev.Oldest), orDash(ev.Newest), ev.Undated, pct(ev.Synthetic))
+	}
 	if ws := g.Resilience.WorstSegment; ws != nil && ws.Share > 0 {
 		d.line("Worst loss: without %s, %s of the other segments lose every local supply path (%s).", ws.Node.Label(), pct(ws.Share), labels(ws.Lost, 4))
 	}
