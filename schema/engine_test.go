@@ -341,3 +341,30 @@ func TestPrescan(t *testing.T) {
 		})
 	}
 }
+
+// Error locations are the document's lines and columns (graphql-go's own
+// locating is bypassed, see Engine.document), with any line ending.
+func TestErrorLocations(t *testing.T) {
+	e := engineOn(t, fixtureMem(t), schema.Limits{})
+	cases := []struct {
+		name, query  string
+		line, column int
+	}{
+		{"validation LF", "{\n  stats { nodes }\n  nope\n}", 3, 3},
+		{"validation CRLF", "{\r\n  stats { nodes }\r\n    nope\r\n}", 3, 5},
+		{"validation CR", "{\r\r nope }", 3, 2},
+		{"field error", "{\n\n  enterprises(first: 1000) { totalCount } }", 3, 3},
+		{"parse", "{\n  stats {", 2, 10},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := e.Do(context.Background(), schema.Request{Query: c.query})
+			if len(r.Errors) == 0 || len(r.Errors[0].Locations) == 0 {
+				t.Fatalf("no located error: %+v", r.Errors)
+			}
+			if l := r.Errors[0].Locations[0]; l.Line != c.line || l.Column != c.column {
+				t.Errorf("location %d:%d, want %d:%d (%s)", l.Line, l.Column, c.line, c.column, r.Errors[0].Message)
+			}
+		})
+	}
+}

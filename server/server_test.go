@@ -245,7 +245,14 @@ func TestHostileInputs(t *testing.T) {
 		conflicts.WriteString(" } } }")
 	}
 	conflicts.WriteString(" }")
+	var dupArgs strings.Builder
+	dupArgs.WriteString("{")
+	for i := 0; i < 40; i++ {
+		dupArgs.WriteString(" a" + itoa(i) + ": search(" + strings.Repeat(`text: "a" `, 50) + ") { score }")
+	}
+	dupArgs.WriteString(" }")
 	cases := []struct{ name, query string }{
+		{"2,000 duplicate-argument errors (graphql-go locates each with a regexp over the body)", dupArgs.String()},
 		{"20x20 conflicting nested fields (minutes in the overlap rule)", conflicts.String()},
 		{"cyclic fragments", "query { ...A } fragment A on Query { ...B stats { nodes } } fragment B on Query { ...A }"},
 		{"self-cycle", "query { ...A } fragment A on Query { ...A }"},
