@@ -169,6 +169,8 @@ func TestLimits(t *testing.T) {
 		{"fragment cycle", `{ ...A } fragment A on Query { ...A }`, nil, schema.LimitExceeded, schema.CodeValidationFailed},
 		{"parse", `{ stats `, nil, schema.ParseFailed, schema.CodeParseFailed},
 		{"validation", `{ nope }`, nil, schema.ValidationFailed, schema.CodeValidationFailed},
+		{"introspection may not multiply type lists", `{ __schema { types { fields { type { fields { name } } } } } }`, nil, schema.LimitExceeded, "LIMIT_EXCEEDED"},
+		{"introspection through fragments", `{ __type(name: "Chain") { ...T } } fragment T on __Type { fields { type { ...U } } } fragment U on __Type { possibleTypes { interfaces { name } } }`, nil, schema.LimitExceeded, "LIMIT_EXCEEDED"},
 		{"introspection is not limited by depth", `{ __schema { types { fields { type { ofType { ofType { ofType { name } } } } } } } }`, nil, schema.Executed, ""},
 	}
 	for _, c := range cases {

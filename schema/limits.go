@@ -128,6 +128,9 @@ func checkShape(doc *ast.Document, l Limits) error {
 	// Only now, with the expansion bounded, walk the merged selections.
 	for _, d := range doc.Definitions {
 		if op, ok := d.(*ast.OperationDefinition); ok {
+			if n := s.introspectionLists(op.SelectionSet, false, 0); n > maxIntrospectionLists {
+				return graph.Errorf(graph.CodeLimit, "introspection nests %d type lists (types, fields, interfaces ...); the limit is %d", n, maxIntrospectionLists)
+			}
 			if n, key := s.maxSameKey(op.SelectionSet); n > l.MaxSameKey {
 				return graph.Errorf(graph.CodeLimit, "%d fields with arguments or sub-selections merge into the response key %q; the limit is %d", n, key, l.MaxSameKey)
 			}
@@ -244,6 +247,51 @@ func checkWidths(doc *ast.Document) error {
 		}
 	}
 	return nil
+}
+
+// Introspection is exempt from the depth and cost limits (GraphiQL's query
+// is deep and cheap) but must not multiply type lists: types { fields {
+// type { fields ... } } } resolves hundreds of thousands of fields. The
+// standard introspection query nests at most two (types.fields; args are
+// small and not counted).
+const maxIntrospectionLists = 2
+
+var introspectionLists = map[string]bool{"types": true, "fields": true, "inputFields": true, "interfaces": true, "possibleTypes": true, "enumValues": true}
+
+// introspectionLists returns the largest number of type lists nested on a
+// path inside __schema / __type, fragments expanded (the expansion is
+// bounded by MaxFields before this runs).
+func (s *shape) introspectionLists(set *ast.SelectionSet, inside bool, depth int) int {
+	if set == nil || depth > 256 {
+		return 0
+	}
+	m := 0
+	for _, sel := range set.Selections {
+		n := 0
+		switch x := sel.(type) {
+		case *ast.Field:
+			name := x.Name.Value
+			in := inside || name == "__schema" || name == "__type"
+			if in && introspectionLists[name] {
+				n = 1
+			}
+			if in || x.SelectionSet != nil {
+				n += s.introspectionLists(x.SelectionSet, in, depth+1)
+			}
+		case *ast.InlineFragment:
+			n = s.introspectionLists(x.SelectionSet, inside, depth+1)
+		case *ast.FragmentSpread:
+			if f, ok := s.frags[x.Name.Value]; ok && !s.busy[x.Name.Value] {
+				s.busy[x.Name.Value] = true
+				n = s.introspectionLists(f.SelectionSet, inside, depth+1)
+				s.busy[x.Name.Value] = false
+			}
+		}
+		if n > m {
+			m = n
+		}
+	}
+	return m
 }
 
 const saturate = 1 << 30
