@@ -8,11 +8,12 @@ import (
 	"strings"
 )
 
-// This file holds the chain-leader analyses' options, result types and the
-// index they build over a Projection. The analyses themselves are in
+// This file holds the chain-leader analyses' options and the index they
+// build over a Projection. The analyses themselves are in
 // analysis_segments.go (verdicts and chain scores), analysis_actions.go
 // (fill, strengthen, extend, build) and analysis_pipeline.go (transfer
-// pipeline and chain-leader view). docs/analysis.md gives the formulas.
+// pipeline, chain-leader view, the whole report); analysis_cache.go caches
+// projections per graph revision. docs/analysis.md gives the formulas.
 
 // Status is a segment's verdict.
 type Status string
@@ -479,17 +480,6 @@ func (ix *index) share(firm, seg string) (float64, bool) {
 		}
 	}
 	return 0, false
-}
-
-// has reports an edge of type t from a to b.
-func (ix *index) has(t RelType, a, b string) bool {
-	_, ok := slices.BinarySearch(ix.outs(t, a), b)
-	return ok
-}
-
-// linked reports an edge of type t between a and b in either direction.
-func (ix *index) linked(t RelType, a, b string) bool {
-	return ix.has(t, a, b) || ix.has(t, b, a)
 }
 
 // local reports whether the node with this id sits in the scope region.
