@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -219,4 +220,49 @@ func diffQueries() []graph.Query {
 			Query: graph.Query{First: 1, OrderBy: asc("name"), Total: true}}}},
 	}
 	return qs
+}
+
+// TestConcurrentUpserts: writers racing to create the same new node and
+// the same new edge all succeed, and the graph ends with one of each.
+func TestConcurrentUpserts(t *testing.T) {
+	env := storetest.Neo4j(t)
+	s := openNeo4j(t, env, true)
+	ctx := context.Background()
+	prov := graph.Provenance{Source: "test"}
+	if _, err := s.UpsertNodes(ctx, []graph.Node{{ID: "ent:a", Kind: graph.KindEnterprise, Name: "A", Prov: prov}}); err != nil {
+		t.Fatal(err)
+	}
+	const writers = 6
+	errs := make(chan error, 2*writers)
+	for round := 0; round < 3; round++ {
+		id := fmt.Sprintf("ent:race%d", round)
+		var wg sync.WaitGroup
+		for w := 0; w < writers; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				n := graph.Node{ID: id, Kind: graph.KindEnterprise, Name: "Race", Prov: prov}
+				if _, err := s.UpsertNodes(ctx, []graph.Node{n}); err != nil {
+					errs <- fmt.Errorf("node: %w", err)
+					return
+				}
+				e := graph.Edge{Type: graph.RelSupplies, From: "ent:a", To: id, Prov: prov}
+				if _, err := s.UpsertEdges(ctx, []graph.Edge{e}); err != nil {
+					errs <- fmt.Errorf("edge: %w", err)
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	close(errs)
+	for err := range errs {
+		t.Errorf("concurrent upsert: %v", err)
+	}
+	st, err := s.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Nodes != 4 || st.Edges != 3 {
+		t.Errorf("after the races: %d nodes, %d edges; want 4 and 3", st.Nodes, st.Edges)
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -33,9 +34,12 @@ const (
 	// existingEdgesCypher reads the content hash of edges of one type; %s
 	// is the relationship type.
 	existingEdgesCypher = "UNWIND $keys AS k MATCH (a:Node {id: k.f})-[r:%s]->(b:Node {id: k.t}) RETURN k.f AS f, k.t AS t, r._h AS h"
-	// createEdgesCypher creates edges of one type the transaction found
-	// missing; updateEdgesCypher replaces the properties of existing ones.
-	createEdgesCypher = "UNWIND $rows AS row MATCH (a:Node {id: row.f}) MATCH (b:Node {id: row.t}) CREATE (a)-[r:%s]->(b) SET r = row.props"
+	// createEdgesCypher writes edges of one type the transaction found
+	// missing. It MERGEs: no constraint can make (type, from, to) unique,
+	// and MERGE locks both endpoints, so two concurrent writers of one new
+	// edge never make two. updateEdgesCypher replaces the properties of
+	// existing ones.
+	createEdgesCypher = "UNWIND $rows AS row MATCH (a:Node {id: row.f}) MATCH (b:Node {id: row.t}) MERGE (a)-[r:%s]->(b) SET r = row.props"
 	updateEdgesCypher = "UNWIND $rows AS row MATCH (:Node {id: row.f})-[r:%s]->(:Node {id: row.t}) SET r = row.props"
 	// removeEdgeCypher deletes one edge; %s is the relationship type.
 	removeEdgeCypher = "MATCH (a:Node {id: $f})-[r:%s]->(b:Node {id: $t}) DELETE r RETURN count(*) AS c"
@@ -180,11 +184,7 @@ func (s *Store) UpsertNodes(ctx context.Context, nodes []graph.Node) (graph.Writ
 	if len(nodes) == 0 {
 		return graph.NewWriteStats(), nil
 	}
-	type prepared struct {
-		props map[string]any
-		hash  string
-	}
-	prep := make([]prepared, len(nodes))
+	prep := make([]preparedProps, len(nodes))
 	var ids []string
 	seen := map[string]bool{}
 	for i, n := range nodes {
@@ -195,13 +195,43 @@ func (s *Store) UpsertNodes(ctx context.Context, nodes []graph.Node) (graph.Writ
 			return graph.WriteStats{}, fmt.Errorf("node %q: %w", n.ID, err)
 		}
 		p, h := storedProps(string(n.Kind), n.Flatten())
-		prep[i] = prepared{p, h}
+		prep[i] = preparedProps{p, h}
 		if !seen[n.ID] {
 			seen[n.ID] = true
 			ids = append(ids, n.ID)
 		}
 	}
-	out, err := s.writeTx(ctx, "neo4j: upsert nodes", func(tx neo4j.ManagedTransaction) (any, error) {
+	var out any
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		out, err = s.upsertNodesTx(ctx, nodes, ids, prep)
+		if !isConstraintRace(err) {
+			break
+		}
+		// Another writer created one of our new ids between our read and
+		// our CREATE: run the whole call again, it now reads that node.
+	}
+	if err != nil {
+		return graph.WriteStats{}, err
+	}
+	return out.(graph.WriteStats), nil
+}
+
+// isConstraintRace reports whether err is the :Node id constraint firing
+// on a CREATE (not the kind conflict the transaction itself reports).
+func isConstraintRace(err error) bool {
+	var ne *neo4j.Neo4jError
+	return errors.As(err, &ne) && ne.Code == codeConstraintFailed
+}
+
+type preparedProps struct {
+	props map[string]any
+	hash  string
+}
+
+// upsertNodesTx is the transaction of UpsertNodes.
+func (s *Store) upsertNodesTx(ctx context.Context, nodes []graph.Node, ids []string, prep []preparedProps) (any, error) {
+	return s.writeTx(ctx, "neo4j: upsert nodes", func(tx neo4j.ManagedTransaction) (any, error) {
 		stats := graph.NewWriteStats()
 		state := make(map[string]nodeState, len(ids))
 		for _, c := range chunks(len(ids), s.cfg.BatchSize) {
@@ -281,10 +311,6 @@ func (s *Store) UpsertNodes(ctx context.Context, nodes []graph.Node) (graph.Writ
 		}
 		return stats, nil
 	})
-	if err != nil {
-		return graph.WriteStats{}, err
-	}
-	return out.(graph.WriteStats), nil
 }
 
 // UpsertEdges writes edges by (type, from, to) in one transaction, replacing
@@ -295,11 +321,7 @@ func (s *Store) UpsertEdges(ctx context.Context, edges []graph.Edge) (graph.Writ
 	if len(edges) == 0 {
 		return graph.NewWriteStats(), nil
 	}
-	type prepared struct {
-		props map[string]any
-		hash  string
-	}
-	prep := make([]prepared, len(edges))
+	prep := make([]preparedProps, len(edges))
 	var ids []string
 	seen := map[string]bool{}
 	addID := func(id string) {
@@ -316,7 +338,7 @@ func (s *Store) UpsertEdges(ctx context.Context, edges []graph.Edge) (graph.Writ
 			return graph.WriteStats{}, fmt.Errorf("edge %s: %w", e.Key(), err)
 		}
 		p, h := storedProps(string(e.Type), e.Flatten())
-		prep[i] = prepared{p, h}
+		prep[i] = preparedProps{p, h}
 		addID(e.From)
 		addID(e.To)
 	}
