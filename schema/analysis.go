@@ -20,46 +20,55 @@ func init() {
 	chainFieldHooks = append(chainFieldHooks, analysisFields)
 }
 
-// analyzerCache memoises analyzers by (projection, options), so the
-// analysis fields of one query (and repeated queries at one revision) build
-// the index and verdicts once. A new projection (new revision) misses; the
-// map is cleared when it reaches maxAnalyzers entries.
+// analyzerCache memoises analyzers per chain for its current projection
+// and a few option sets, so the analysis fields of one query (and repeated
+// queries at one revision) build the index and verdicts once. A new
+// projection of the chain (a new revision) drops the chain's analyzers; at
+// most maxAnalyzers option sets are kept per chain (an analyzer of a large
+// chain holds an index of the whole projection).
 type analyzerCache struct {
 	mu sync.Mutex
-	m  map[analyzerKey]*graph.Analyzer
+	m  map[string]*chainAnalyzers
 }
 
-type analyzerKey struct {
-	p   *graph.Projection
-	opt graph.Options
+type chainAnalyzers struct {
+	p     *graph.Projection
+	byOpt map[graph.Options]*graph.Analyzer
 }
 
-const maxAnalyzers = 64
+const maxAnalyzers = 4
 
-func (c *analyzerCache) get(p *graph.Projection, opt graph.Options) (*graph.Analyzer, error) {
-	k := analyzerKey{p, opt}
+func (c *analyzerCache) get(chainID string, p *graph.Projection, opt graph.Options) (*graph.Analyzer, error) {
 	c.mu.Lock()
-	a := c.m[k]
-	c.mu.Unlock()
-	if a != nil {
-		return a, nil
+	ca := c.m[chainID]
+	if ca != nil && ca.p == p {
+		if a := ca.byOpt[opt]; a != nil {
+			c.mu.Unlock()
+			return a, nil
+		}
 	}
+	c.mu.Unlock()
 	a, err := graph.NewAnalyzer(p, opt)
 	if err != nil {
 		return nil, err
 	}
 	c.mu.Lock()
-	if len(c.m) >= maxAnalyzers {
-		clear(c.m)
+	defer c.mu.Unlock()
+	ca = c.m[chainID]
+	if ca == nil || ca.p != p {
+		ca = &chainAnalyzers{p: p, byOpt: map[graph.Options]*graph.Analyzer{}}
+		c.m[chainID] = ca
 	}
-	c.m[k] = a
-	c.mu.Unlock()
+	if len(ca.byOpt) >= maxAnalyzers {
+		clear(ca.byOpt)
+	}
+	ca.byOpt[opt] = a
 	return a, nil
 }
 
 func analysisFields(d *Deps) graphql.Fields {
 	cache := graph.NewProjectionCache(d.Store)
-	analyzers := &analyzerCache{m: map[analyzerKey]*graph.Analyzer{}}
+	analyzers := &analyzerCache{m: map[string]*chainAnalyzers{}}
 	t := newAnalysisTypes()
 	args := graphql.FieldConfigArgument{
 		"options": &graphql.ArgumentConfig{Type: t.options, Description: "thresholds and weights; every field optional, defaults documented in docs/analysis.md"},
@@ -82,7 +91,7 @@ func analysisFields(d *Deps) graphql.Fields {
 				if err != nil {
 					return nil, gqlErr(err)
 				}
-				a, err := analyzers.get(proj, opt)
+				a, err := analyzers.get(id, proj, opt)
 				if err != nil {
 					return nil, gqlErr(err)
 				}

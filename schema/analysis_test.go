@@ -155,3 +155,39 @@ func TestAnalysisFieldErrors(t *testing.T) {
 		t.Fatalf("error %s lacks BAD_USER_INPUT", raw)
 	}
 }
+
+// TestAnalysisFollowsWrites: a write bumps the revision, so the next query
+// sees a new projection (the memoised analyzer of the old one is dropped).
+func TestAnalysisFollowsWrites(t *testing.T) {
+	ctx := context.Background()
+	s := memstore.New()
+	nodes, edges := storetest.Fixture()
+	storetest.Load(t, s, nodes, edges)
+	e, err := schema.NewEngine(&schema.Deps{Store: s}, schema.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	completeness := func() float64 {
+		t.Helper()
+		res := e.Do(ctx, schema.Request{Query: `{ chain(id: "chain:h2") { gapReport { completeness } } }`})
+		if len(res.Errors) > 0 {
+			t.Fatalf("errors: %+v", res.Errors)
+		}
+		raw, _ := json.Marshal(res.Data)
+		var got struct{ Chain struct{ GapReport struct{ Completeness float64 } } }
+		if err := json.Unmarshal(raw, &got); err != nil {
+			t.Fatal(err)
+		}
+		return got.Chain.GapReport.Completeness
+	}
+	before := completeness()
+	if again := completeness(); again != before {
+		t.Fatalf("no write, completeness %v then %v", before, again)
+	}
+	storetest.Load(t, s, []graph.Node{{ID: "ent:new-electrolyser", Kind: graph.KindEnterprise, Name: "New Electrolyser",
+		Props: map[string]any{"region": "Yangpu", "tier": "SME"}, Prov: graph.Provenance{Source: graph.SourceSynthetic}}},
+		[]graph.Edge{{Type: graph.RelOperatesIn, From: "ent:new-electrolyser", To: "seg:h2-production", Prov: graph.Provenance{Source: graph.SourceSynthetic}}})
+	if after := completeness(); after <= before {
+		t.Fatalf("after a local firm moved into a missing segment completeness %v -> %v", before, after)
+	}
+}
