@@ -174,7 +174,11 @@ func TestAnalysisFollowsWrites(t *testing.T) {
 			t.Fatalf("errors: %+v", res.Errors)
 		}
 		raw, _ := json.Marshal(res.Data)
-		var got struct{ Chain struct{ GapReport struct{ Completeness float64 } } }
+		var got struct {
+			Chain struct {
+				GapReport struct{ Completeness float64 }
+			}
+		}
 		if err := json.Unmarshal(raw, &got); err != nil {
 			t.Fatal(err)
 		}
