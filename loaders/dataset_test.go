@@ -75,54 +75,68 @@ func TestReadDatasetBase(t *testing.T) {
 	}
 }
 
+// brokenCase is one broken input: it replaces (or adds) one file of baseFS.
+type brokenCase struct {
+	name      string
+	file, src string
+	wantFile  string
+	wantLine  int
+	wantField string
+	wantCode  graph.Code
+	wantMsg   string
+}
+
+var brokenCases = []brokenCase{
+	{"missing column", "ds/ents.csv", "id,name,name_zh,tier,employees,highTech\nent-1,One,一,SME,10\n", "ds/ents.csv", 2, "highTech", graph.CodeInvalidInput, "missing column"},
+	{"bad number", "ds/ents.csv", "id,name,name_zh,tier,employees,highTech\nent-1,One,一,SME,10,false\nent-2,Two,二,LEADER,lots,true\n", "ds/ents.csv", 3, "employees", graph.CodeInvalidInput, `"lots" is not an integer`},
+	{"unknown kind", "ds/misc.yaml", "- {id: u-1, kind: University, name: Uni}\n- {id: x-1, kind: Spaceship, name: X}\n", "ds/misc.yaml", 2, "kind", graph.CodeInvalidInput, `unknown node kind "Spaceship"`},
+	{"unknown enum", "ds/labs.jsonl", `{"id":"lab-1","name":"Lab one","labType":"GARAGE"}` + "\n", "ds/labs.jsonl", 1, "labType", graph.CodeInvalidInput, "is not one of"},
+	{"edge to a node that exists nowhere", "ds/ops.csv", "from,to,role\nent-1,s-1,maker\nent-2,s-404,\n", "ds/ops.csv", 3, "to", graph.CodeNotFound, `"s-404" exists neither in the dataset nor in the store`},
+	{"invalid UTF-8", "ds/ents.csv", "id,name,name_zh,tier,employees,highTech\nent-1,One,\xff\xfe,SME,10,false\n", "ds/ents.csv", 2, "name_zh", graph.CodeInvalidInput, "invalid UTF-8"},
+	{"invalid UTF-8 in JSONL", "ds/labs.jsonl", "{\"id\":\"lab-1\",\"name\":\"Lab \xc3\"}\n", "ds/labs.jsonl", 1, "", graph.CodeInvalidInput, "invalid UTF-8"},
+	{"invalid UTF-8 in YAML", "ds/misc.yaml", "- {id: u-1, kind: University,\n   name: \"Uni \xe4\"}\n", "ds/misc.yaml", 2, "", graph.CodeInvalidInput, "invalid UTF-8"},
+	{"duplicate id with different data", "ds/misc.yaml", "- {id: u-1, kind: University, name: Uni}\n- {id: ent-1, kind: Enterprise, name: One, nameZh: 一, tier: SME, employees: 11, highTech: false}\n", "ds/misc.yaml", 2, "employees", graph.CodeConflict, "duplicate id \"ent-1\" with different data (first at ds/ents.csv:2"},
+	{"empty file", "ds/ents.csv", "", "ds/ents.csv", 1, "", graph.CodeInvalidInput, "empty file"},
+	{"empty JSONL file", "ds/coop.jsonl", "\n\n", "ds/coop.jsonl", 1, "", graph.CodeInvalidInput, "empty file"},
+	{"edge kinds not allowed", "ds/coop.jsonl", `{"from":"ent-1","to":"s-1"}` + "\n", "ds/coop.jsonl", 1, "type", graph.CodeInvalidInput, "COOPERATES_WITH cannot link ent-1 (Enterprise) to s-1 (Segment)"},
+	{"unknown column", "ds/ops.csv", "from,to,colour\nent-1,s-1,red\n", "ds/ops.csv", 2, "colour", graph.CodeInvalidInput, `unknown column "colour" for relation OPERATES_IN`},
+	{"bad date", "ds/labs.jsonl", `{"id":"lab-1","name":"Lab one","asOf":"2024-13-01"}` + "\n", "ds/labs.jsonl", 1, "asOf", graph.CodeInvalidInput, "not a valid date"},
+	{"invalid id", "ds/ents.csv", "id,name\nent 1,One\n", "ds/ents.csv", 2, "id", graph.CodeInvalidInput, "invalid id"},
+	{"manifest typo", "ds/dataset.yaml", "name: tiny\nsource: test\nnodez: []\n", "ds/dataset.yaml", 3, "nodez", graph.CodeInvalidInput, `unknown key "nodez"`},
+	{"bad stage in a chain template", "ds/chains.yaml", "chains:\n  - id: ch-1\n    name: C\n    segments:\n      - {id: s-1, name: S, stage: SIDESTREAM}\n", "ds/chains.yaml", 5, "stage", graph.CodeInvalidInput, "is not one of"},
+	{"missing file", "ds/dataset.yaml", "name: tiny\nsource: test\nnodes: [{file: nope.csv, kind: Lab}]\n", "ds/nope.csv", 0, "", graph.CodeInvalidInput, "cannot open file"},
+}
+
 // TestBrokenFiles: each broken input gives one clear error naming
 // file:line:field, and a store that already holds data stays unchanged.
 func TestBrokenFiles(t *testing.T) {
-	cases := []struct {
-		name      string
-		file, src string // replaces (or adds) one file of the base dataset
-		wantFile  string
-		wantLine  int
-		wantField string
-		wantCode  graph.Code
-		wantMsg   string
-	}{
-		{"missing column", "ds/ents.csv", "id,name,name_zh,tier,employees,highTech\nent-1,One,一,SME,10\n", "ds/ents.csv", 2, "highTech", graph.CodeInvalidInput, "missing column"},
-		{"bad number", "ds/ents.csv", "id,name,name_zh,tier,employees,highTech\nent-1,One,一,SME,10,false\nent-2,Two,二,LEADER,lots,true\n", "ds/ents.csv", 3, "employees", graph.CodeInvalidInput, `"lots" is not an integer`},
-		{"unknown kind", "ds/misc.yaml", "- {id: u-1, kind: University, name: Uni}\n- {id: x-1, kind: Spaceship, name: X}\n", "ds/misc.yaml", 2, "kind", graph.CodeInvalidInput, `unknown node kind "Spaceship"`},
-		{"unknown enum", "ds/labs.jsonl", `{"id":"lab-1","name":"Lab one","labType":"GARAGE"}` + "\n", "ds/labs.jsonl", 1, "labType", graph.CodeInvalidInput, "is not one of"},
-		{"edge to a node that exists nowhere", "ds/ops.csv", "from,to,role\nent-1,s-1,maker\nent-2,s-404,\n", "ds/ops.csv", 3, "to", graph.CodeNotFound, `"s-404" exists neither in the dataset nor in the store`},
-		{"invalid UTF-8", "ds/ents.csv", "id,name,name_zh,tier,employees,highTech\nent-1,One,\xff\xfe,SME,10,false\n", "ds/ents.csv", 2, "name_zh", graph.CodeInvalidInput, "invalid UTF-8"},
-		{"invalid UTF-8 in JSONL", "ds/labs.jsonl", "{\"id\":\"lab-1\",\"name\":\"Lab \xc3\"}\n", "ds/labs.jsonl", 1, "", graph.CodeInvalidInput, "invalid UTF-8"},
-		{"invalid UTF-8 in YAML", "ds/misc.yaml", "- {id: u-1, kind: University,\n   name: \"Uni \xe4\"}\n", "ds/misc.yaml", 2, "", graph.CodeInvalidInput, "invalid UTF-8"},
-		{"duplicate id with different data", "ds/misc.yaml", "- {id: u-1, kind: University, name: Uni}\n- {id: ent-1, kind: Enterprise, name: One, nameZh: 一, tier: SME, employees: 11, highTech: false}\n", "ds/misc.yaml", 2, "employees", graph.CodeConflict, "duplicate id \"ent-1\" with different data (first at ds/ents.csv:2"},
-		{"empty file", "ds/ents.csv", "", "ds/ents.csv", 1, "", graph.CodeInvalidInput, "empty file"},
-		{"empty JSONL file", "ds/coop.jsonl", "\n\n", "ds/coop.jsonl", 1, "", graph.CodeInvalidInput, "empty file"},
-		{"edge kinds not allowed", "ds/coop.jsonl", `{"from":"ent-1","to":"s-1"}` + "\n", "ds/coop.jsonl", 1, "type", graph.CodeInvalidInput, "COOPERATES_WITH cannot link ent-1 (Enterprise) to s-1 (Segment)"},
-		{"unknown column", "ds/ops.csv", "from,to,colour\nent-1,s-1,red\n", "ds/ops.csv", 2, "colour", graph.CodeInvalidInput, `unknown column "colour" for relation OPERATES_IN`},
-		{"bad date", "ds/labs.jsonl", `{"id":"lab-1","name":"Lab one","asOf":"2024-13-01"}` + "\n", "ds/labs.jsonl", 1, "asOf", graph.CodeInvalidInput, "not a valid date"},
-		{"invalid id", "ds/ents.csv", "id,name\nent 1,One\n", "ds/ents.csv", 2, "id", graph.CodeInvalidInput, "invalid id"},
-		{"manifest typo", "ds/dataset.yaml", "name: tiny\nsource: test\nnodez: []\n", "ds/dataset.yaml", 3, "nodez", graph.CodeInvalidInput, `unknown key "nodez"`},
-		{"segment feeds unknown type of value", "ds/chains.yaml", "chains:\n  - id: ch-1\n    name: C\n    segments:\n      - {id: s-1, name: S, stage: SIDESTREAM}\n", "ds/chains.yaml", 5, "stage", graph.CodeInvalidInput, "is not one of"},
-		{"missing file", "ds/dataset.yaml", "name: tiny\nsource: test\nnodes: [{file: nope.csv, kind: Lab}]\n", "ds/nope.csv", 0, "", graph.CodeInvalidInput, "cannot open file"},
-	}
 	ctx := context.Background()
+	store := memstore.New()
+	bundled, err := loaders.ReadDataset(data.FS, data.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := loaders.Load(ctx, store, bundled, loaders.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	checkBroken(t, store)
+}
+
+// checkBroken runs every broken case through both load paths against store
+// and checks that the store's stats and revision never move.
+func checkBroken(t *testing.T, store graph.Store) {
+	ctx := context.Background()
+	before, err := store.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rev, _ := store.Revision(ctx)
 	for _, mode := range []string{"ReadDataset+Load", "LoadDir"} {
-		for _, tc := range cases {
+		for _, tc := range brokenCases {
 			t.Run(mode+"/"+tc.name, func(t *testing.T) {
 				fsys := baseFS()
 				fsys[tc.file] = &fstest.MapFile{Data: []byte(tc.src)}
-				store := memstore.New()
-				bundled, err := loaders.ReadDataset(data.FS, data.Default)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if _, err := loaders.Load(ctx, store, bundled, loaders.Options{}); err != nil {
-					t.Fatal(err)
-				}
-				before, _ := store.Stats(ctx)
-				rev, _ := store.Revision(ctx)
-
+				var err error
 				if mode == "LoadDir" {
 					_, err = loaders.LoadDir(ctx, store, fsys, "ds", loaders.Options{})
 					if tc.wantCode == graph.CodeConflict {

@@ -93,6 +93,9 @@ func TestNeo4jLoad(t *testing.T) {
 		})
 	}
 
+	// Every broken-file case, through both load paths, leaves Neo4j as it was.
+	t.Run("broken files", func(t *testing.T) { checkBroken(t, neo) })
+
 	// Interrupted load (the context dies after a few batches), then a re-run.
 	if err := neo.Reset(ctx); err != nil {
 		t.Fatal(err)
