@@ -382,7 +382,9 @@ func (a *Analyzer) Strengthen() *StrengthenReport {
 			r.Flagged = append(r.Flagged, si.verdict)
 		}
 	}
-	slices.SortStableFunc(r.Weak, func(x, y SegmentVerdict) int { return cmp.Compare(x.Score, y.Score) })
+	slices.SortFunc(r.Weak, func(x, y SegmentVerdict) int {
+		return cmp.Or(cmp.Compare(x.Score, y.Score), cmp.Compare(x.Segment.ID, y.Segment.ID))
+	})
 	r.Partnerships = a.partnerships()
 	r.Services = a.services()
 	return r

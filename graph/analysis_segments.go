@@ -713,7 +713,7 @@ func (a *Analyzer) resilience() (Resilience, []SinglePoint) {
 	}
 	r.Score = round4(1 - worst)
 	slices.SortFunc(spofs, func(x, y SinglePoint) int {
-		return cmp.Or(cmp.Compare(len(y.Lost), len(x.Lost)), cmp.Compare(ix.segPos[x.Segment.ID], ix.segPos[y.Segment.ID]))
+		return cmp.Or(cmp.Compare(len(y.Lost), len(x.Lost)), cmp.Compare(x.Segment.ID, y.Segment.ID), cmp.Compare(x.Firm.ID, y.Firm.ID))
 	})
 	if spofs == nil {
 		spofs = []SinglePoint{}
