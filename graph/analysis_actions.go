@@ -68,7 +68,7 @@ type ServiceCandidate struct {
 
 // StrengthenReport is the 强链 list: weak segments, partnerships, services.
 type StrengthenReport struct {
-	Weak         []SegmentVerdict   `json:"weak"`    // WEAK segments, by score then position
+	Weak         []SegmentVerdict   `json:"weak"`    // WEAK segments, by score, ties by id
 	Flagged      []SegmentVerdict   `json:"flagged"` // COVERED segments that still carry flags
 	Partnerships []Partnership      `json:"partnerships"`
 	Services     []ServiceCandidate `json:"services"`
