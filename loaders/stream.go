@@ -83,7 +83,7 @@ func LoadDir(ctx context.Context, w Writer, fsys fs.FS, dir string, opts Options
 			}
 			em.err = em.put(e)
 		}
-		em.deferred, em.deferredLoc = nil, nil
+		em.deferred = nil
 	})
 	if em.err == nil {
 		em.err = em.flushEdges()
@@ -96,7 +96,6 @@ func LoadDir(ctx context.Context, w Writer, fsys fs.FS, dir string, opts Options
 		rep.finish(start)
 		return rep, fmt.Errorf("the files changed while loading (committed batches stay; re-run to converge): %w", b2.errs.err())
 	}
-	em.closeKinds()
 	rep.finish(start)
 	return rep, nil
 }
@@ -371,7 +370,6 @@ type emitSink struct {
 	nodes       []graph.Node
 	edges       []graph.Edge
 	deferred    []graph.Edge
-	deferredLoc []Location
 	nodesDone   bool
 	done, total int
 	seq         int
@@ -413,7 +411,6 @@ func (em *emitSink) edge(e graph.Edge, loc Location) error {
 	}
 	if !em.nodesDone {
 		em.deferred = append(em.deferred, e)
-		em.deferredLoc = append(em.deferredLoc, loc)
 		return nil
 	}
 	if em.err = em.put(e); em.err != nil {
@@ -482,8 +479,6 @@ func (em *emitSink) count(list []KindReport, k string, st graph.WriteStats, n in
 		em.opts.Progress(em.done, em.total)
 	}
 }
-
-func (em *emitSink) closeKinds() {}
 
 // nodeHash and edgeHash hash everything Flatten would store, in a fixed
 // order, so that equal content gives equal sums whatever the map order.
