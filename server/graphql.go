@@ -89,6 +89,9 @@ func (s *Server) graphqlGET(c echo.Context) error {
 	}
 	q := r.URL.Query()
 	req := Request{Query: q.Get("query"), OperationName: q.Get("operationName"), ReadOnly: true, Caller: s.caller(r)}
+	if req.Query == "" {
+		return s.requestError(c, media, "the request has no query")
+	}
 	if v := q.Get("variables"); v != "" {
 		if err := decodeObject([]byte(v), &req.Variables); err != nil {
 			return s.requestError(c, media, "variables must be a JSON object")

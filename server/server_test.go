@@ -130,6 +130,7 @@ func TestGraphQLOverHTTP(t *testing.T) {
 		{name: "accept star", method: "POST", target: "/graphql", hdr: map[string]string{"Content-Type": "application/json; charset=utf-8", "Accept": "*/*"}, body: gqlBody(statsQuery), wantStatus: 200, wantType: "application/json", wantData: true},
 		{name: "get query", method: "GET", target: "/graphql?query=" + url.QueryEscape(statsQuery), wantStatus: 200, wantType: "application/json", wantData: true},
 		{name: "get variables", method: "GET", target: "/graphql?query=" + url.QueryEscape(`query($id: ID!) { node(id: $id) { id } }`) + "&variables=" + url.QueryEscape(`{"id":"ent:moxing"}`), wantStatus: 200, wantData: true},
+		{name: "get without query 400", method: "GET", target: "/graphql", hdr: map[string]string{"Accept": "application/json"}, wantStatus: 400, wantCode: "BAD_REQUEST"},
 		{name: "get bad variables", method: "GET", target: "/graphql?query=" + url.QueryEscape(statsQuery) + "&variables=%5B1%5D", wantStatus: 400, wantCode: "BAD_REQUEST"},
 		{name: "get mutation 405", method: "GET", target: "/graphql?query=" + url.QueryEscape(`mutation { removeEdge(type: LEADS, from: "a", to: "b") }`), wantStatus: 405, wantHeader: [2]string{"Allow", "POST"}},
 		{name: "put 405", method: "PUT", target: "/graphql", hdr: ctJSON, body: gqlBody(statsQuery), wantStatus: 405, wantHeader: [2]string{"Allow", "GET, POST"}},
