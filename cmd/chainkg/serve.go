@@ -51,6 +51,7 @@ func parseServeFlags(args []string, getenv env, stderr io.Writer) (*serveConfig,
 	fs.IntVar(&cfg.limits.MaxDepth, "max-depth", d.MaxDepth, "maximum query depth")
 	fs.IntVar(&cfg.limits.MaxAliases, "max-aliases", d.MaxAliases, "maximum aliases per document")
 	fs.IntVar(&cfg.limits.MaxFields, "max-fields", d.MaxFields, "maximum fields per query, fragments expanded")
+	fs.IntVar(&cfg.limits.MaxSameKey, "max-merged", d.MaxSameKey, "maximum fields (with arguments or sub-selections) merged into one response key")
 	fs.IntVar(&cfg.limits.MaxCost, "max-cost", d.MaxCost, "maximum estimated nodes per query")
 	fs.IntVar(&cfg.limits.MaxTokens, "max-tokens", d.MaxTokens, "maximum lexical tokens per document")
 	fs.IntVar(&cfg.limits.MaxNesting, "max-nesting", d.MaxNesting, "maximum bracket nesting per document")
