@@ -13,7 +13,7 @@ type Compiled struct {
 	Params map[string]any
 }
 
-// Compile turns a read query (already checked by graph.CheckQuery) into one
+// Compile checks a read query (graph.CheckQuery) and turns it into one
 // parameterised Cypher statement. The statement returns one row with two
 // columns: items (a list of item maps) and total (an integer, or -1 when not
 // asked). An item map holds p (the node's properties), l (its labels), for
@@ -33,6 +33,9 @@ type Compiled struct {
 // for First+1 items; the extra one only sets HasNext. Labels, types and
 // property names come from the allowlist, every value is a parameter.
 func Compile(q graph.Query) (*Compiled, error) {
+	if err := graph.CheckQuery(q); err != nil {
+		return nil, err
+	}
 	c := &compiler{params: map[string]any{}}
 	var b strings.Builder
 	b.WriteString("RETURN ")

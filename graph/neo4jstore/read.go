@@ -17,10 +17,7 @@ const (
 
 // Read answers one read query with one Cypher statement (see Compile).
 func (s *Store) Read(ctx context.Context, q graph.Query) (*graph.Page, error) {
-	if err := graph.CheckQuery(q); err != nil {
-		return nil, err
-	}
-	cq, err := Compile(q)
+	cq, err := Compile(q) // checks q first
 	if err != nil {
 		return nil, err
 	}
