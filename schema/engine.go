@@ -283,7 +283,7 @@ func (e *Engine) document(text string) (*ast.Document, Result, bool) {
 	if err := Prescan(text, e.limits.MaxTokens, e.limits.MaxNesting); err != nil {
 		return nil, e.fail(LimitExceeded, Error{Message: err.Error(), Extensions: code(string(graph.CodeLimit))}), false
 	}
-	src := source.NewSource(&source.Source{Body: []byte(text), Name: "GraphQL request"})
+	src := source.NewSource(&source.Source{Body: []byte(blankComments(text)), Name: "GraphQL request"})
 	doc, err := parser.Parse(parser.ParseParams{Source: src})
 	if err != nil {
 		fe := gqlerrors.FormatError(err)

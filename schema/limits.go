@@ -553,3 +553,52 @@ func cost(doc *ast.Document, op *ast.OperationDefinition, vars map[string]any) i
 }
 
 var _ = fmt.Sprint
+
+// blankComments works around graphql-go v0.8.1's lexer, which miscounts
+// multi-byte characters in comments (graphql-go/graphql issue 699): a
+// comment such as `# 补链` before a named operation made the parser fail.
+// It returns text with the bytes of every comment that holds a non-ASCII
+// byte replaced by spaces, so byte offsets, lines and columns of everything
+// else are unchanged. Strings and block strings are skipped, as the lexer
+// does. Text without such comments is returned as is, without copying.
+func blankComments(text string) string {
+	var out []byte
+	for i := 0; i < len(text); i++ {
+		switch c := text[i]; {
+		case c == '"' && strings.HasPrefix(text[i:], `"""`):
+			i += 3
+			for i < len(text) && !strings.HasPrefix(text[i:], `"""`) {
+				if strings.HasPrefix(text[i:], `\"""`) {
+					i += 3
+				}
+				i++
+			}
+			i += 2
+		case c == '"':
+			for i++; i < len(text) && text[i] != '"' && text[i] != '\n'; i++ {
+				if text[i] == '\\' {
+					i++
+				}
+			}
+		case c == '#':
+			start := i
+			wide := false
+			for i < len(text) && text[i] != '\n' && text[i] != '\r' {
+				wide = wide || text[i] >= 0x80
+				i++
+			}
+			if wide {
+				if out == nil {
+					out = []byte(text)
+				}
+				for j := start + 1; j < i; j++ {
+					out[j] = ' '
+				}
+			}
+		}
+	}
+	if out == nil {
+		return text
+	}
+	return string(out)
+}
