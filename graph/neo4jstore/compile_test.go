@@ -288,6 +288,7 @@ func TestClassify(t *testing.T) {
 		{"unauthorized", neo4jErr(codeUnauthorized), graph.CodeUnavailable},
 		{"syntax", neo4jErr("Neo.ClientError.Statement.SyntaxError"), graph.CodeInternal},
 		{"connectivity", connectivityErr(), graph.CodeUnavailable},
+		{"read cut by the deadline", &neo4j.ConnectivityError{Inner: context.DeadlineExceeded}, graph.CodeTimeout},
 		{"retries exhausted", retriesExhausted(connectivityErr()), graph.CodeUnavailable},
 		{"already classified", graph.Errorf(graph.CodeNotFound, "x"), graph.CodeNotFound},
 		{"other", errors.New("boom"), graph.CodeInternal},

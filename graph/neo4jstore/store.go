@@ -275,6 +275,11 @@ func codeOf(err error) graph.Code {
 	}
 	var conn *neo4j.ConnectivityError
 	if errors.As(err, &conn) {
+		// The driver reports a read cut short by the caller's context as
+		// a connectivity error; the server itself was reachable.
+		if errors.Is(conn.Inner, context.DeadlineExceeded) || errors.Is(conn.Inner, context.Canceled) {
+			return graph.CodeTimeout
+		}
 		return graph.CodeUnavailable
 	}
 	var ne *neo4j.Neo4jError
