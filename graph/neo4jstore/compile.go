@@ -82,7 +82,9 @@ func (c *compiler) rootIDs(b *strings.Builder, q graph.Query) error {
 		return err
 	}
 	conds = append(conds, w...)
-	fmt.Fprintf(b, "COLLECT { UNWIND %s AS id0 MATCH (%s:Node {id: id0})", c.param(ids), v)
+	// The hint keeps the id seek even when a plan is made on statistics
+	// of an almost empty label (a cached plan can otherwise scan it).
+	fmt.Fprintf(b, "COLLECT { UNWIND %s AS id0 MATCH (%s:Node {id: id0}) USING INDEX %s:Node(id)", c.param(ids), v, v)
 	writeWhere(b, conds)
 	b.WriteString(" RETURN ")
 	if err := c.projection(b, v, "", q.Rels); err != nil {
