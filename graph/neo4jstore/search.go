@@ -6,16 +6,19 @@ import (
 	"unicode"
 
 	"chainkg/graph"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
 
-// Search statements. Both return every candidate; the matching rules
-// (graph.SearchRules) are applied in Go with graph.MatchSearch and ranked by
-// graph.SortHits, so both stores return exactly the same hits.
+// Search statements. Both return every candidate, names only; the matching
+// rules (graph.SearchRules) are applied in Go with graph.MatchSearch and
+// ranked by graph.SortHits, so both stores return exactly the same hits;
+// then only the First hits are fetched whole, in the same transaction.
 const (
 	// searchFulltextCypher fetches candidates from the full-text index.
 	searchFulltextCypher = "CALL db.index.fulltext.queryNodes($index, $q) YIELD node AS n " +
 		"WHERE size($kinds) = 0 OR any(l IN labels(n) WHERE l IN $kinds) " +
-		"RETURN properties(n) AS p, labels(n) AS l"
+		"RETURN n.id AS id, n.name AS name, n.nameZh AS nameZh, n.aliases AS aliases"
 	// searchScanCypher is the fallback: a CONTAINS scan over the folded
 	// names (a superset of the Go rule up to case-mapping differences
 	// between Java and Go, which the Go filter then settles).
@@ -23,7 +26,7 @@ const (
 		"WHERE (size($kinds) = 0 OR any(l IN labels(n) WHERE l IN $kinds)) " +
 		"AND all(t IN $terms WHERE toLower(n.name) CONTAINS t OR toLower(coalesce(n.nameZh, '')) CONTAINS t " +
 		"OR any(a IN coalesce(n.aliases, []) WHERE toLower(a) CONTAINS t)) " +
-		"RETURN properties(n) AS p, labels(n) AS l"
+		"RETURN n.id AS id, n.name AS name, n.nameZh AS nameZh, n.aliases AS aliases"
 )
 
 // fulltextQuery returns a Lucene query whose hits are guaranteed to be a
@@ -125,22 +128,47 @@ func (s *Store) Search(ctx context.Context, q graph.SearchQuery) ([]graph.Search
 		kinds = append(kinds, string(k))
 	}
 	cypher, params := searchStatement(terms, kinds)
-	recs, err := s.query(ctx, "neo4j: search", cypher, params)
+	out, err := s.readTx(ctx, "neo4j: search", func(tx neo4j.ManagedTransaction) (any, error) {
+		recs, err := runAll(ctx, tx, cypher, params)
+		if err != nil {
+			return nil, err
+		}
+		hits := make([]graph.SearchHit, 0, len(recs))
+		for _, r := range recs {
+			probe := graph.Node{ID: str(r.Values[0]), Name: str(r.Values[1]), NameZh: str(r.Values[2])}
+			probe.Aliases, _ = graph.Normalize(r.Values[3]).([]string)
+			if score, ok := graph.MatchSearch(probe, q.Text); ok {
+				hits = append(hits, graph.SearchHit{Node: probe, Score: score})
+			}
+		}
+		graph.SortHits(hits)
+		if q.First > 0 && len(hits) > q.First {
+			hits = hits[:q.First]
+		}
+		if len(hits) == 0 {
+			return hits, nil
+		}
+		ids := make([]string, len(hits))
+		for i, h := range hits {
+			ids[i] = h.Node.ID
+		}
+		recs, err = runAll(ctx, tx, getNodesCypher, map[string]any{"ids": ids})
+		if err != nil {
+			return nil, err
+		}
+		full := make(map[string]graph.Node, len(recs))
+		for _, r := range recs {
+			full[str(r.Values[0])] = nodeFrom(r.Values[1], r.Values[2])
+		}
+		for i := range hits {
+			hits[i].Node = full[hits[i].Node.ID]
+		}
+		return hits, nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	hits := make([]graph.SearchHit, 0, len(recs))
-	for _, r := range recs {
-		n := nodeFrom(r.Values[0], r.Values[1])
-		if score, ok := graph.MatchSearch(n, q.Text); ok {
-			hits = append(hits, graph.SearchHit{Node: n, Score: score})
-		}
-	}
-	graph.SortHits(hits)
-	if q.First > 0 && len(hits) > q.First {
-		hits = hits[:q.First]
-	}
-	return hits, nil
+	return out.([]graph.SearchHit), nil
 }
 
 // searchStatement picks the full-text or the scan statement.

@@ -49,9 +49,12 @@ func TestSearchFulltextIsSuperset(t *testing.T) {
 		}
 		var hits []graph.SearchHit
 		for _, r := range recs {
-			n := nodeFrom(r.Values[0], r.Values[1])
-			if score, ok := graph.MatchSearch(n, text); ok {
-				hits = append(hits, graph.SearchHit{Node: n, Score: score})
+			got, err := s.GetNodes(ctx, []string{str(r.Values[0])})
+			if err != nil || len(got) != 1 {
+				t.Fatalf("get %v: %v", r.Values[0], err)
+			}
+			if score, ok := graph.MatchSearch(got[0], text); ok {
+				hits = append(hits, graph.SearchHit{Node: got[0], Score: score})
 			}
 		}
 		graph.SortHits(hits)
