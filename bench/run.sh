@@ -99,26 +99,39 @@ sample() {
 	"$BIN/probe" 'MATCH (a:Node)-[r]->(b:Node) WITH a, r, b ORDER BY a.id, type(r), b.id LIMIT 600 RETURN a.id AS a, type(r) AS t, b.id AS b, properties(r) AS p'
 }
 
-declare -A SECS=() CNT=()
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+TICK=$(getconf CLK_TCK)
+
+declare -A SECS=() CNT=() SCPU=() CCPU=() LOADAVG=()
 for ((run = 1; run <= RUNS; run++)); do
 	for method in chainkg loadcsv; do
 		log "run $run: $method: starting an empty Neo4j on $NEO4J_URI"
 		fresh
-		log "run $run: $method: loading"
-		t0=$(now)
+		pid=$(<"$NEO4J_DATA_DIR/neo4j.pid")
+		log "run $run: $method: loading (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+		c0=$(cpu_ticks "$pid")
 		if [[ $method == chainkg ]]; then
-			"$BIN/chainkg" load --neo4j "$NEO4J_URI" --batch "$BATCH" --json "$DS" >"$RES/$method-$run.json"
+			cmd=("$BIN/chainkg" load --neo4j "$NEO4J_URI" --batch "$BATCH" --json "$DS")
 		else
-			"$BIN/loadcsv" -dir "$DS" -batch "$BATCH" -json >"$RES/$method-$run.json"
+			cmd=("$BIN/loadcsv" -dir "$DS" -batch "$BATCH" -json)
 		fi
-		t1=$(now)
-		s=$(echo "$t1 - $t0" | bc -l)
+		TIMEFORMAT='%R %U %S'
+		if ! { time "${cmd[@]}" >"$RES/$method-$run.json" 2>"$RES/$method-$run.err"; } 2>"$RES/$method-$run.time"; then
+			cat "$RES/$method-$run.err" >&2
+			log "run $run: $method failed (${cmd[*]})"
+			exit 1
+		fi
+		c1=$(cpu_ticks "$pid")
+		read -r s cu cs <"$RES/$method-$run.time"
+		SECS[$method-$run]=$s
+		SCPU[$method-$run]=$(echo "($c1 - $c0) / $TICK" | bc -l)
+		CCPU[$method-$run]=$(echo "$cu + $cs" | bc -l)
+		LOADAVG[$method-$run]=$(cut -d' ' -f1 /proc/loadavg)
 		c=$(counts)
 		sample | sed -E 's/"_h":"[0-9a-f]*",?//; s/,\}/}/' >"$RES/$method-$run.sample"
-		rss=$(ps -o rss= -p "$(cat "$NEO4J_DATA_DIR/neo4j.pid")" | tr -d ' ')
-		SECS[$method-$run]=$s
 		CNT[$method-$run]=$c
-		log "run $run: $method: $(printf '%.1f' "$s") s, graph: ${c% *} nodes, ${c#* } relationships, Neo4j RSS $((rss / 1024)) MiB"
+		rss=$(ps -o rss= -p "$pid" | tr -d ' ')
+		log "run $run: $method: $(printf '%.1f' "$s") s wall, Neo4j CPU $(printf '%.1f' "${SCPU[$method-$run]}") s, client CPU $(printf '%.1f' "${CCPU[$method-$run]}") s, graph: ${c% *} nodes, ${c#* } relationships, Neo4j RSS $((rss / 1024)) MiB"
 	done
 done
 
@@ -131,23 +144,38 @@ best() { # method -> lowest seconds over the runs
 	echo "$b"
 }
 
+best_cpu() { # method -> lowest Neo4j + client CPU seconds over the runs
+	local m=$1 b="" r s
+	for ((r = 1; r <= RUNS; r++)); do
+		s=$(echo "${SCPU[$m-$r]} + ${CCPU[$m-$r]}" | bc -l)
+		if [[ -z $b ]] || (($(echo "$s < $b" | bc -l))); then b=$s; fi
+	done
+	echo "$b"
+}
+
 status=0
 printf '\nLoad of %d enterprises (seed %d): %d rows (%d nodes, %d edges), batch %d, %s, Neo4j %s\n' \
 	"$N" "$SEED" "$ROWS" "$NODE_ROWS" "$((ROWS - NODE_ROWS))" "$BATCH" "$(date -u +%FT%TZ)" \
 	"$(grep -o '<neo4j.version>[^<]*' deploy/neo4j/pom.xml | cut -d'>' -f2)"
-printf '%-34s %5s %10s %10s %10s %10s\n' method run seconds rows/s nodes rels
+printf '%-30s %3s %8s %8s %9s %9s %8s %8s %8s\n' method run wall-s rows/s neo4j-cpu client-cpu rows/cpu-s nodes rels
 for method in chainkg loadcsv; do
 	label="chainkg load"
 	[[ $method == loadcsv ]] && label="LOAD CSV ... IN TRANSACTIONS"
 	for ((run = 1; run <= RUNS; run++)); do
 		s=${SECS[$method-$run]}
 		c=${CNT[$method-$run]}
-		printf '%-34s %5d %10.2f %10.0f %10s %10s\n' "$label" "$run" "$s" "$(echo "$ROWS / $s" | bc -l)" "${c% *}" "${c#* }"
+		cpu=$(echo "${SCPU[$method-$run]} + ${CCPU[$method-$run]}" | bc -l)
+		printf '%-30s %3d %8.1f %8.0f %9.1f %9.1f %8.0f %8s %8s   (load avg %s)\n' "$label" "$run" "$s" "$(echo "$ROWS / $s" | bc -l)" \
+			"${SCPU[$method-$run]}" "${CCPU[$method-$run]}" "$(echo "$ROWS / $cpu" | bc -l)" "${c% *}" "${c#* }" "${LOADAVG[$method-$run]}"
 	done
 done
 a=$(best chainkg)
 b=$(best loadcsv)
-printf '\nbest: chainkg load %.0f rows/s, LOAD CSV %.0f rows/s, ratio chainkg/LOAD CSV = %.2f\n' \
+printf '\nbest wall clock: chainkg load %.0f rows/s, LOAD CSV %.0f rows/s, ratio chainkg/LOAD CSV = %.2f\n' \
+	"$(echo "$ROWS / $a" | bc -l)" "$(echo "$ROWS / $b" | bc -l)" "$(echo "$b / $a" | bc -l)"
+a=$(best_cpu chainkg)
+b=$(best_cpu loadcsv)
+printf 'least CPU (Neo4j + client): chainkg load %.0f rows/cpu-s, LOAD CSV %.0f rows/cpu-s, ratio = %.2f\n' \
 	"$(echo "$ROWS / $a" | bc -l)" "$(echo "$ROWS / $b" | bc -l)" "$(echo "$b / $a" | bc -l)"
 for ((run = 1; run <= RUNS; run++)); do
 	if [[ ${CNT[chainkg-$run]} != "${CNT[loadcsv-$run]}" ]]; then
