@@ -67,6 +67,12 @@ func nodeFromRecord(rec record, kind graph.Kind, def defaults) (graph.Node, erro
 		return n, inputErr(rec.file, rec.line, "kind", "unknown node kind %q (allowed: %v)", n.Kind, graph.KindNames())
 	}
 	n.Prov = graph.Provenance{Source: def.Source, AsOf: def.AsOf}
+	if err := checkEmpty(rec, func(key string) bool {
+		_, ok := spec.Prop(key)
+		return ok || key == "kind" || isProvKey(key)
+	}, "kind "+string(n.Kind)); err != nil {
+		return n, err
+	}
 	for _, f := range rec.fields {
 		key := canonKey(f.key)
 		var err error
@@ -135,6 +141,12 @@ func edgeFromRecord(rec record, typ graph.RelType, def defaults) (graph.Edge, er
 		return e, inputErr(rec.file, rec.line, "type", "unknown relation type %q", e.Type)
 	}
 	e.Prov = graph.Provenance{Source: def.Source, AsOf: def.AsOf}
+	if err := checkEmpty(rec, func(key string) bool {
+		_, ok := spec.Prop(key)
+		return ok || key == "type" || key == "from" || key == "to" || isProvKey(key)
+	}, "relation "+string(e.Type)); err != nil {
+		return e, err
+	}
 	for _, f := range rec.fields {
 		key := canonKey(f.key)
 		var err error
@@ -345,4 +357,21 @@ func normDate(s string) (string, error) {
 		return "", fmt.Errorf("date %q is not a valid date", s)
 	}
 	return fmt.Sprintf("%04d-%02d-%02d", nums[0], nums[1], nums[2]), nil
+}
+
+// checkEmpty refuses a key without a value that is not a known column: in
+// YAML it is almost always a value cut at an unquoted comma.
+func checkEmpty(rec record, known func(key string) bool, what string) error {
+	for _, f := range rec.empty {
+		if !known(canonKey(f.key)) {
+			return inputErr(rec.file, f.line, f.key, "unknown column %q for %s, with no value (in a YAML {flow mapping}, quote values that contain a comma)", f.key, what)
+		}
+	}
+	return nil
+}
+
+func isProvKey(key string) bool {
+	var p graph.Provenance
+	done, _ := setProv(&p, key, "")
+	return done
 }

@@ -104,6 +104,7 @@ var brokenCases = []brokenCase{
 	{"invalid id", "ds/ents.csv", "id,name\nent 1,One\n", "ds/ents.csv", 2, "id", graph.CodeInvalidInput, "invalid id"},
 	{"manifest typo", "ds/dataset.yaml", "name: tiny\nsource: test\nnodez: []\n", "ds/dataset.yaml", 3, "nodez", graph.CodeInvalidInput, `unknown key "nodez"`},
 	{"bad stage in a chain template", "ds/chains.yaml", "chains:\n  - id: ch-1\n    name: C\n    segments:\n      - {id: s-1, name: S, stage: SIDESTREAM}\n", "ds/chains.yaml", 5, "stage", graph.CodeInvalidInput, "is not one of"},
+	{"value cut at an unquoted comma", "ds/misc.yaml", "- {id: u-1, kind: University, name: Uni}\n- {id: u-2, kind: University, name: Lidar, radar and sensors}\n", "ds/misc.yaml", 2, "radar and sensors", graph.CodeInvalidInput, `unknown column "radar and sensors" for kind University, with no value`},
 	{"missing file", "ds/dataset.yaml", "name: tiny\nsource: test\nnodes: [{file: nope.csv, kind: Lab}]\n", "ds/nope.csv", 0, "", graph.CodeInvalidInput, "cannot open file"},
 }
 

@@ -48,6 +48,11 @@ type record struct {
 	file   string
 	line   int
 	fields []field
+	// empty holds YAML keys whose value is null: not data, but their keys
+	// must still be known columns (an unquoted comma in a flow mapping,
+	// `{name: Energy materials (membranes, electrodes)}`, yields the key
+	// "electrodes)" with no value, and the name is silently cut).
+	empty []field
 }
 
 // formatOf returns the format of a file from its explicit format or its
@@ -415,6 +420,9 @@ func yamlRecord(n *yaml.Node, name string, skip map[string]bool) (record, error)
 		val, err := yamlValue(v)
 		if err != nil {
 			return rec, inputErr(name, v.Line, k.Value, "%v", err)
+		}
+		if val == nil {
+			rec.empty = append(rec.empty, field{key: k.Value, line: k.Line})
 		}
 		if val != nil {
 			rec.fields = append(rec.fields, field{key: k.Value, val: val, line: k.Line})
