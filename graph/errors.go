@@ -13,15 +13,15 @@ type Code string
 
 // Domain error codes.
 const (
-	CodeInvalidInput    Code = "BAD_USER_INPUT"   // malformed id, value, filter or row
-	CodeNotFound        Code = "NOT_FOUND"        // an id that is not in the graph
-	CodeConflict        Code = "CONFLICT"         // duplicate id with different data
-	CodeUnauthenticated Code = "UNAUTHENTICATED"  // a write without a valid token
-	CodeForbidden       Code = "FORBIDDEN"        // not allowed for this caller
+	CodeInvalidInput    Code = "BAD_USER_INPUT"    // malformed id, value, filter or row
+	CodeNotFound        Code = "NOT_FOUND"         // an id that is not in the graph
+	CodeConflict        Code = "CONFLICT"          // duplicate id with different data
+	CodeUnauthenticated Code = "UNAUTHENTICATED"   // a write without a valid token
+	CodeForbidden       Code = "FORBIDDEN"         // not allowed for this caller
 	CodeUnavailable     Code = "STORE_UNAVAILABLE" // the store cannot be reached
-	CodeTimeout         Code = "TIMEOUT"          // the request deadline passed
-	CodeLimit           Code = "LIMIT_EXCEEDED"   // a size, depth, cost or page limit
-	CodeInternal        Code = "INTERNAL"         // a bug or an unexpected store error
+	CodeTimeout         Code = "TIMEOUT"           // the request deadline passed
+	CodeLimit           Code = "LIMIT_EXCEEDED"    // a size, depth, cost or page limit
+	CodeInternal        Code = "INTERNAL"          // a bug or an unexpected store error
 )
 
 // Error is a classified error. Loaders fill File, Line and Field.

@@ -76,7 +76,9 @@ func TestCheckQuery(t *testing.T) {
 		{"bad cursor", func(q *Query) { q.After = "zzz" }, false},
 		{"good cursor", func(q *Query) { q.After = EncodeCursor("Acme", "e1") }, true},
 		{"dup rel key", func(q *Query) { q.Rels = append(q.Rels, q.Rels[0]) }, false},
-		{"bad dir", func(q *Query) { q.Rels = []RelQuery{{Key: "x", Type: RelSupplies, Dir: "BOTH", Query: Query{First: 1}}} }, false},
+		{"bad dir", func(q *Query) {
+			q.Rels = []RelQuery{{Key: "x", Type: RelSupplies, Dir: "BOTH", Query: Query{First: 1}}}
+		}, false},
 		{"ids nested", func(q *Query) {
 			q.Rels = []RelQuery{{Key: "x", Type: RelSupplies, Dir: Out, Query: Query{IDs: []string{"a"}, First: 1}}}
 		}, false},
