@@ -9,6 +9,7 @@ package schema
 import (
 	"errors"
 	"fmt"
+	"sort"
 
 	"github.com/graphql-go/graphql"
 
@@ -64,5 +65,26 @@ func New(d *Deps) (graphql.Schema, error) {
 	if err != nil {
 		return s, fmt.Errorf("build GraphQL schema: %w", err)
 	}
+	sortArgs(s)
 	return s, nil
+}
+
+// sortArgs puts every field's arguments in name order: graphql-go builds them
+// from a map, so introspection (and GraphiQL's docs) would list them in a
+// different order on every start.
+func sortArgs(s graphql.Schema) {
+	for _, t := range s.TypeMap() {
+		var fields graphql.FieldDefinitionMap
+		switch x := t.(type) {
+		case *graphql.Object:
+			fields = x.Fields()
+		case *graphql.Interface:
+			fields = x.Fields()
+		default:
+			continue
+		}
+		for _, f := range fields {
+			sort.Slice(f.Args, func(i, j int) bool { return f.Args[i].Name() < f.Args[j].Name() })
+		}
+	}
 }
