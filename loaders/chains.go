@@ -120,6 +120,12 @@ func readChains(fsys fs.FS, name string, base defaults, b *builder) error {
 func (b *builder) nodeRow(rec record, kind graph.Kind, def defaults) error {
 	n, err := nodeFromRecord(rec, kind, def)
 	if err != nil {
+		if id := recordID(rec); id != "" {
+			if b.rejected == nil {
+				b.rejected = map[string]bool{}
+			}
+			b.rejected[id] = true
+		}
 		return b.errs.add(err)
 	}
 	return b.addNode(n, Location{rec.file, rec.line})
@@ -254,4 +260,16 @@ func valueOf(rec record, key string) any {
 		}
 	}
 	return nil
+}
+
+// recordID is the id column of a row, "" when it has none.
+func recordID(rec record) string {
+	for _, f := range rec.fields {
+		if canonKey(f.key) == graph.PropID {
+			if s, ok := f.val.(string); ok {
+				return s
+			}
+		}
+	}
+	return ""
 }

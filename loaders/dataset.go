@@ -137,7 +137,10 @@ type builder struct {
 	edgeOvf map[graph.EdgeKey]int32 // hash collisions
 	strs    map[string]string       // interned provenance and enum strings
 	sink    sink                    // when set, rows go here instead of into ds (LoadDir)
-	trusted bool                    // rows were validated before (LoadDir's second pass)
+	// rejected holds ids of node rows that failed: edges to them are not
+	// reported again as dangling, so one bad row gives one error.
+	rejected map[string]bool
+	trusted  bool // rows were validated before (LoadDir's second pass)
 }
 
 func newBuilder(ds *Dataset) *builder {
@@ -267,7 +270,7 @@ func (b *builder) checkEndpoints(selfContained bool) {
 			field string
 			id    string
 		}{{fok, "from", e.From}, {tok, "to", e.To}} {
-			if c.ok {
+			if c.ok || b.rejected[c.id] {
 				continue
 			}
 			if selfContained {
@@ -346,11 +349,7 @@ func (b *builder) readFile(fsys fs.FS, dir string, spec FileSpec, base defaults,
 	}
 	err = readRecords(fsys, p, format, func(rec record) error {
 		if nodes {
-			n, err := nodeFromRecord(rec, spec.Kind, def)
-			if err != nil {
-				return b.errs.add(err)
-			}
-			return b.addNode(n, Location{rec.file, rec.line})
+			return b.nodeRow(rec, spec.Kind, def)
 		}
 		e, err := edgeFromRecord(rec, spec.Type, def)
 		if err != nil {

@@ -229,3 +229,26 @@ func TestIdenticalDuplicatesAreFine(t *testing.T) {
 		t.Errorf("LoadDir wrote %d nodes, report %+v; want 8 and the duplicate written once", st.Nodes, rep.Total)
 	}
 }
+
+// TestBadRowNoCascade: a self-contained dataset whose bad node row is the
+// endpoint of edges gives one error (the row's), not one per edge too.
+func TestBadRowNoCascade(t *testing.T) {
+	ctx := context.Background()
+	fsys := baseFS()
+	fsys["ds/dataset.yaml"].Data = []byte(strings.Replace(string(fsys["ds/dataset.yaml"].Data), "asOf: 2024-01\n", "asOf: 2024-01\nselfContained: true\n", 1))
+	fsys["ds/ents.csv"] = &fstest.MapFile{Data: []byte("id,name,name_zh,tier,employees,highTech\nent-1,One,一,SME,ten,false\nent-2,Two,二,LEADER,2000,true\n")}
+	for _, mode := range []string{"ReadDataset", "LoadDir"} {
+		t.Run(mode, func(t *testing.T) {
+			var err error
+			if mode == "LoadDir" {
+				_, err = loaders.LoadDir(ctx, memstore.New(), fsys, "ds", loaders.Options{})
+			} else {
+				_, err = loaders.ReadDataset(fsys, "ds")
+			}
+			errs := flatten(err)
+			if len(errs) != 1 || !strings.Contains(errs[0].Error(), "ds/ents.csv:2:employees") {
+				t.Fatalf("want the one row error, got %d: %v", len(errs), err)
+			}
+		})
+	}
+}

@@ -263,6 +263,9 @@ func (ix *indexSink) checkEdge(e graph.Edge, loc Location) error {
 		}
 		return nil
 	}
+	if ix.b.rejected[e.From] || ix.b.rejected[e.To] {
+		return nil // the node row's own error says it all
+	}
 	if ix.selfContain {
 		field, id := "from", e.From
 		if fok {
