@@ -725,35 +725,62 @@ var typeRank = func() []int {
 }()
 
 // subgraph fills sg with the set's nodes (by id) and the allowed edges among
-// them (by type, from, to). Sorting indices before materialising keeps the
-// big structs out of the sort.
+// them (by type, from, to). Sorting compact keys before materialising keeps
+// the big structs out of the sort, and the edge order needs no full sort:
+// walking the sources in id order and bucketing by type (a stable counting
+// sort) leaves every type sorted by from; only each source's few targets of
+// one type are sorted.
 func (s *Store) subgraph(set *nodeSet, f []bool, sg *graph.Subgraph) *graph.Subgraph {
-	// Sort compact keys (ranks), not indices that point into big arrays.
-	type nodeKey struct{ rank, n uint32 }
-	nks := make([]nodeKey, len(set.list))
+	// rank<<32 | index: one ordered sort of integers, no comparison calls.
+	nks := make([]uint64, len(set.list))
 	for i, n := range set.list {
-		nks[i] = nodeKey{s.rank[n], n}
+		nks[i] = uint64(s.rank[n])<<32 | uint64(n)
 	}
-	slices.SortFunc(nks, func(a, b nodeKey) int { return cmp.Compare(a.rank, b.rank) })
-	type edgeKey struct{ typ, from, to, j uint32 }
+	slices.Sort(nks)
+	type edgeKey struct{ to, j uint32 }
 	var eks []edgeKey
+	var typs []uint8 // type rank of eks[i]
+	var count [256]int
 	for _, nk := range nks {
-		for _, j := range s.nodes[nk.n].adj {
+		n := uint32(nk)
+		for _, j := range s.nodes[n].adj {
 			// Each edge once, from its source's side.
-			if e := &s.edges[j]; e.from == nk.n && set.has(e.to) && allowed(f, e.typ) {
-				eks = append(eks, edgeKey{uint32(typeRank[e.typ]), nk.rank, s.rank[e.to], j})
+			if e := &s.edges[j]; e.from == n && set.has(e.to) && allowed(f, e.typ) {
+				t := uint8(typeRank[e.typ])
+				eks = append(eks, edgeKey{s.rank[e.to], j})
+				typs = append(typs, t)
+				count[t]++
 			}
 		}
 	}
-	slices.SortFunc(eks, func(a, b edgeKey) int {
-		return cmp.Or(cmp.Compare(a.typ, b.typ), cmp.Compare(a.from, b.from), cmp.Compare(a.to, b.to))
-	})
+	var start [256]int
+	for t, sum := 0, 0; t < len(count); t++ {
+		start[t], sum = sum, sum+count[t]
+	}
+	sorted := make([]edgeKey, len(eks))
+	for i, ek := range eks {
+		t := typs[i]
+		sorted[start[t]] = ek
+		start[t]++
+	}
+	// Within a type, a run of one source's edges: sort by target.
+	for i := 0; i < len(sorted); {
+		from := s.edges[sorted[i].j].from
+		k := i + 1
+		for k < len(sorted) && s.edges[sorted[k].j].from == from && typeRank[s.edges[sorted[k].j].typ] == typeRank[s.edges[sorted[i].j].typ] {
+			k++
+		}
+		if run := sorted[i:k]; len(run) > 1 {
+			slices.SortFunc(run, func(a, b edgeKey) int { return cmp.Compare(a.to, b.to) })
+		}
+		i = k
+	}
 	sg.Nodes = slices.Grow(sg.Nodes, len(nks))
 	for _, nk := range nks {
-		sg.Nodes = append(sg.Nodes, s.nodeOut(nk.n))
+		sg.Nodes = append(sg.Nodes, s.nodeOut(uint32(nk)))
 	}
-	sg.Edges = slices.Grow(sg.Edges, len(eks))
-	for _, ek := range eks {
+	sg.Edges = slices.Grow(sg.Edges, len(sorted))
+	for _, ek := range sorted {
 		sg.Edges = append(sg.Edges, s.edgeOut(ek.j))
 	}
 	return sg
