@@ -110,51 +110,44 @@ func Load(ctx context.Context, w Writer, ds *Dataset, opts Options) (*Report, er
 	total := len(ds.Nodes) + len(ds.Edges)
 	done := 0
 	for gi, g := range nodeRows {
-		t0 := time.Now()
-		kr := &rep.Nodes[gi]
-		batch := make([]graph.Node, 0, min(opts.BatchSize, len(g.idx)))
-		for lo := 0; lo < len(g.idx); lo += opts.BatchSize {
-			batch = batch[:0]
-			for _, i := range g.idx[lo:min(lo+opts.BatchSize, len(g.idx))] {
-				batch = append(batch, ds.Nodes[i])
-			}
-			st, err := w.UpsertNodes(ctx, batch)
-			if err != nil {
-				rep.finish(start)
-				return rep, fmt.Errorf("write %s nodes %d-%d of %d (earlier batches are committed; re-run to converge): %w", g.key, lo+1, lo+len(batch), len(g.idx), err)
-			}
-			kr.add(st, g.key)
-			done += len(batch)
-			if opts.Progress != nil {
-				opts.Progress(done, total)
-			}
+		if err := writeGroup(ctx, &rep.Nodes[gi], g, "nodes", ds.Nodes, opts, w.UpsertNodes, &done, total); err != nil {
+			rep.finish(start)
+			return rep, err
 		}
-		kr.Seconds = time.Since(t0).Seconds()
 	}
 	for gi, g := range edgeRows {
-		t0 := time.Now()
-		kr := &rep.Edges[gi]
-		batch := make([]graph.Edge, 0, min(opts.BatchSize, len(g.idx)))
-		for lo := 0; lo < len(g.idx); lo += opts.BatchSize {
-			batch = batch[:0]
-			for _, i := range g.idx[lo:min(lo+opts.BatchSize, len(g.idx))] {
-				batch = append(batch, ds.Edges[i])
-			}
-			st, err := w.UpsertEdges(ctx, batch)
-			if err != nil {
-				rep.finish(start)
-				return rep, fmt.Errorf("write %s edges %d-%d of %d (earlier batches are committed; re-run to converge): %w", g.key, lo+1, lo+len(batch), len(g.idx), err)
-			}
-			kr.add(st, g.key)
-			done += len(batch)
-			if opts.Progress != nil {
-				opts.Progress(done, total)
-			}
+		if err := writeGroup(ctx, &rep.Edges[gi], g, "edges", ds.Edges, opts, w.UpsertEdges, &done, total); err != nil {
+			rep.finish(start)
+			return rep, err
 		}
-		kr.Seconds = time.Since(t0).Seconds()
 	}
 	rep.finish(start)
 	return rep, nil
+}
+
+// writeGroup writes one kind's nodes or one type's edges (rows[g.idx]) in
+// batches of opts.BatchSize, one store call (one transaction) per batch.
+func writeGroup[T any](ctx context.Context, kr *KindReport, g group, what string, rows []T, opts Options,
+	write func(context.Context, []T) (graph.WriteStats, error), done *int, total int) error {
+	t0 := time.Now()
+	batch := make([]T, 0, min(opts.BatchSize, len(g.idx)))
+	for lo := 0; lo < len(g.idx); lo += opts.BatchSize {
+		batch = batch[:0]
+		for _, i := range g.idx[lo:min(lo+opts.BatchSize, len(g.idx))] {
+			batch = append(batch, rows[i])
+		}
+		st, err := write(ctx, batch)
+		if err != nil {
+			return fmt.Errorf("write %s %s %d-%d of %d (earlier batches are committed; re-run to converge): %w", g.key, what, lo+1, lo+len(batch), len(g.idx), err)
+		}
+		kr.add(st, g.key)
+		*done += len(batch)
+		if opts.Progress != nil {
+			opts.Progress(*done, total)
+		}
+	}
+	kr.Seconds = time.Since(t0).Seconds()
+	return nil
 }
 
 func (k *KindReport) add(st graph.WriteStats, key string) {
@@ -266,17 +259,27 @@ func checkAgainstStore(ctx context.Context, w Writer, ds *Dataset, batch int, re
 	if err := c.err(); err != nil {
 		return err
 	}
+	kinds, err := storeKinds(ctx, w, ds.External, batch)
+	if err != nil {
+		return err
+	}
+	return rejectExternal(ds, kinds, rep)
+}
+
+// storeKinds looks up, in batches, the kinds of the nodes with these ids
+// that the store holds.
+func storeKinds(ctx context.Context, w Writer, ids []string, batch int) (map[string]graph.Kind, error) {
 	kinds := map[string]graph.Kind{}
-	for lo := 0; lo < len(ds.External); lo += batch {
-		got, err := w.GetNodes(ctx, ds.External[lo:min(lo+batch, len(ds.External))])
+	for lo := 0; lo < len(ids); lo += batch {
+		got, err := w.GetNodes(ctx, ids[lo:min(lo+batch, len(ids))])
 		if err != nil {
-			return fmt.Errorf("read endpoint nodes: %w", err)
+			return nil, fmt.Errorf("read endpoint nodes: %w", err)
 		}
 		for _, g := range got {
 			kinds[g.ID] = g.Kind
 		}
 	}
-	return rejectExternal(ds, kinds, rep)
+	return kinds, nil
 }
 
 // rejectExternal checks every edge with an endpoint outside the dataset

@@ -348,15 +348,9 @@ func (ix *indexSink) checkStore(ctx context.Context, w Writer, batch int, rep *R
 	if err := c.err(); err != nil {
 		return err
 	}
-	kinds := map[string]graph.Kind{}
-	for lo := 0; lo < len(probe.External); lo += batch {
-		got, err := w.GetNodes(ctx, probe.External[lo:min(lo+batch, len(probe.External))])
-		if err != nil {
-			return fmt.Errorf("read endpoint nodes: %w", err)
-		}
-		for _, g := range got {
-			kinds[g.ID] = g.Kind
-		}
+	kinds, err := storeKinds(ctx, w, probe.External, batch)
+	if err != nil {
+		return err
 	}
 	return rejectExternal(probe, kinds, rep)
 }
