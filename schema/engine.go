@@ -97,7 +97,8 @@ const (
 )
 
 // Result is the answer to a Request. Data is absent (HasData false) when
-// the request failed before execution.
+// the request failed before execution; objects in Data are Objects, whose
+// keys keep the order of the selection set.
 type Result struct {
 	Outcome Outcome
 	HasData bool
@@ -188,7 +189,9 @@ func (e *Engine) Do(ctx context.Context, req Request) Result {
 		ctx = WithCaller(ctx, req.Caller)
 	}
 	r := graphql.Execute(graphql.ExecuteParams{Schema: e.schema, AST: doc, OperationName: req.OperationName, Args: req.Variables, Context: ctx})
-	out := Result{Outcome: Executed, HasData: true, Data: r.Data}
+	// graphql-go returns objects as maps: give them the selection set's
+	// order (the spec's "ordered like the selection set").
+	out := Result{Outcome: Executed, HasData: true, Data: e.order(doc, op, req.Variables, r.Data)}
 	if r.Data == nil && len(r.Errors) > 0 && ctx.Err() == nil && !hasPath(r.Errors) {
 		out = Result{Outcome: BadRequest}
 	}

@@ -47,7 +47,7 @@ func TestChainFieldHooks(t *testing.T) {
 	}
 	res := e.Do(context.Background(), Request{Query: `{ chain(id: "chain:ai") { id hookedSegmentCount segments { totalCount } } }`})
 	b, _ := json.Marshal(res.Data)
-	if len(res.Errors) > 0 || string(b) != `{"chain":{"hookedSegmentCount":4,"id":"chain:ai","segments":{"totalCount":4}}}` {
+	if len(res.Errors) > 0 || string(b) != `{"chain":{"id":"chain:ai","hookedSegmentCount":4,"segments":{"totalCount":4}}}` {
 		t.Fatalf("%s %+v", b, res.Errors)
 	}
 	if _, ok := chainIDOf(&nodeSrc{}); ok {

@@ -1,0 +1,472 @@
+package schema
+
+import (
+	"bytes"
+	"encoding/json"
+	"sort"
+
+	"github.com/graphql-go/graphql"
+	"github.com/graphql-go/graphql/language/ast"
+)
+
+// Object is a response object whose keys keep the order of the query's
+// selection set (graphql-go returns Go maps, which encoding/json writes in
+// key order). It marshals as a JSON object.
+type Object []Field
+
+// Field is one entry of an Object: its response key and value.
+type Field struct {
+	Key   string
+	Value any
+}
+
+// Get returns the value under key and whether it is present.
+func (o Object) Get(key string) (any, bool) {
+	for _, f := range o {
+		if f.Key == key {
+			return f.Value, true
+		}
+	}
+	return nil, false
+}
+
+// MarshalJSON writes the object with its keys in order. Nested objects and
+// lists are written here too; leaf values go through encoding/json without
+// HTML escaping (the caller's encoder escapes again if it is set to).
+func (o Object) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := writeObject(&buf, enc, o); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func writeObject(buf *bytes.Buffer, enc *json.Encoder, o Object) error {
+	buf.WriteByte('{')
+	for i, f := range o {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		if err := writeLeaf(buf, enc, f.Key); err != nil {
+			return err
+		}
+		buf.WriteByte(':')
+		if err := writeValue(buf, enc, f.Value); err != nil {
+			return err
+		}
+	}
+	buf.WriteByte('}')
+	return nil
+}
+
+func writeValue(buf *bytes.Buffer, enc *json.Encoder, v any) error {
+	switch x := v.(type) {
+	case nil:
+		buf.WriteString("null")
+		return nil
+	case Object:
+		return writeObject(buf, enc, x)
+	case []any:
+		if x == nil {
+			buf.WriteString("null")
+			return nil
+		}
+		buf.WriteByte('[')
+		for i, e := range x {
+			if i > 0 {
+				buf.WriteByte(',')
+			}
+			if err := writeValue(buf, enc, e); err != nil {
+				return err
+			}
+		}
+		buf.WriteByte(']')
+		return nil
+	case bool:
+		if x {
+			buf.WriteString("true")
+		} else {
+			buf.WriteString("false")
+		}
+		return nil
+	}
+	return writeLeaf(buf, enc, v)
+}
+
+// writeLeaf encodes v with encoding/json (no HTML escaping), without the
+// newline the Encoder appends.
+func writeLeaf(buf *bytes.Buffer, enc *json.Encoder, v any) error {
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	buf.Truncate(buf.Len() - 1)
+	return nil
+}
+
+// orderer rewrites graphql-go's result maps into Objects in selection-set
+// order for one request. Plans are memoised per merged selection and
+// runtime type, so the cost per object is one slice and a lookup per key.
+type orderer struct {
+	schema    *graphql.Schema
+	fragments map[string]*ast.FragmentDefinition
+	vars      map[string]any
+}
+
+// selPlan is the merged selection of one response position (the selection
+// sets of every field with that key), planned lazily per runtime type.
+type selPlan struct {
+	sets   []*ast.SelectionSet
+	byType map[string]*typePlan
+	// union is the order across every type condition, for objects whose
+	// runtime type cannot be told.
+	union *typePlan
+}
+
+// typePlan is the collected fields of a selection on one object type.
+type typePlan struct {
+	keys     []string
+	types    []graphql.Type // return type per key (nil: unknown, kept as is)
+	children []*selPlan     // per key, nil for leaves
+	typename []bool         // the key is __typename
+}
+
+// order returns data (graphql-go's result) with its objects as Objects in
+// the order of op's selection set; variables are the request's.
+func (e *Engine) order(doc *ast.Document, op *ast.OperationDefinition, variables map[string]any, data any) any {
+	m, ok := data.(map[string]any)
+	if !ok {
+		return data
+	}
+	var root *graphql.Object
+	switch op.Operation {
+	case ast.OperationTypeMutation:
+		root = e.schema.MutationType()
+	default:
+		root = e.schema.QueryType()
+	}
+	if root == nil {
+		return data
+	}
+	o := &orderer{schema: &e.schema, fragments: map[string]*ast.FragmentDefinition{}, vars: variables}
+	for _, d := range doc.Definitions {
+		if f, ok := d.(*ast.FragmentDefinition); ok && f.Name != nil {
+			o.fragments[f.Name.Value] = f
+		}
+	}
+	// Variables the request leaves out take their default.
+	copied := false
+	for _, vd := range op.VariableDefinitions {
+		if vd.Variable == nil || vd.Variable.Name == nil || vd.DefaultValue == nil {
+			continue
+		}
+		name := vd.Variable.Name.Value
+		if _, ok := variables[name]; ok {
+			continue
+		}
+		if !copied {
+			copied = true
+			cp := make(map[string]any, len(variables)+1)
+			for k, v := range variables {
+				cp[k] = v
+			}
+			o.vars = cp
+		}
+		o.vars[name] = literalValue(vd.DefaultValue, nil)
+	}
+	p := &selPlan{sets: []*ast.SelectionSet{op.SelectionSet}}
+	return o.object(p, root, m)
+}
+
+// value orders v, of GraphQL type t, selected by p.
+func (o *orderer) value(p *selPlan, t graphql.Type, v any) any {
+	if v == nil || p == nil || t == nil {
+		return v
+	}
+	switch x := t.(type) {
+	case *graphql.NonNull:
+		return o.value(p, x.OfType, v)
+	case *graphql.List:
+		l, ok := v.([]any)
+		if !ok {
+			return v
+		}
+		out := make([]any, len(l))
+		for i, e := range l {
+			out[i] = o.value(p, x.OfType, e)
+		}
+		return out
+	case *graphql.Object:
+		m, ok := v.(map[string]any)
+		if !ok {
+			return v
+		}
+		return o.object(p, x, m)
+	case graphql.Abstract:
+		m, ok := v.(map[string]any)
+		if !ok {
+			return v
+		}
+		return o.abstract(p, x, m)
+	}
+	return v
+}
+
+// object orders m, an object of type t.
+func (o *orderer) object(p *selPlan, t *graphql.Object, m map[string]any) Object {
+	return o.build(o.plan(p, t), m)
+}
+
+// abstract orders m, whose type is one of the possible types of a: the one
+// named by a selected __typename, else the only one whose collected keys
+// are exactly m's keys (or several that agree on the order), else the
+// order of first appearance across every type condition.
+func (o *orderer) abstract(p *selPlan, a graphql.Abstract, m map[string]any) Object {
+	possible := o.schema.PossibleTypes(a)
+	for _, t := range possible {
+		tp := o.plan(p, t)
+		for i, k := range tp.keys {
+			if !tp.typename[i] {
+				continue
+			}
+			if name, ok := m[k].(string); ok {
+				for _, pt := range possible {
+					if pt.Name() == name {
+						return o.build(o.plan(p, pt), m)
+					}
+				}
+			}
+		}
+	}
+	var found *typePlan
+	for _, t := range possible {
+		tp := o.plan(p, t)
+		if !sameKeys(tp, m) {
+			continue
+		}
+		if found == nil {
+			found = tp
+			continue
+		}
+		if !equalStrings(found.keys, tp.keys) || !sameChildren(found, tp) {
+			found = nil
+			break
+		}
+	}
+	if found == nil {
+		if p.union == nil {
+			p.union = o.collect(p.sets, nil, a)
+		}
+		found = p.union
+	}
+	return o.build(found, m)
+}
+
+func sameKeys(tp *typePlan, m map[string]any) bool {
+	if len(tp.keys) != len(m) {
+		return false
+	}
+	for _, k := range tp.keys {
+		if _, ok := m[k]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// sameChildren: two plans agree on how nested values are ordered.
+func sameChildren(a, b *typePlan) bool {
+	for i := range a.keys {
+		if a.types[i] != b.types[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func equalStrings(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// build makes the Object: the plan's keys present in m in plan order, then
+// any key the plan did not place, sorted, so nothing is ever lost.
+func (o *orderer) build(tp *typePlan, m map[string]any) Object {
+	out := make(Object, 0, len(m))
+	for i, k := range tp.keys {
+		v, ok := m[k]
+		if !ok {
+			continue
+		}
+		out = append(out, Field{Key: k, Value: o.value(tp.children[i], tp.types[i], v)})
+	}
+	if len(out) == len(m) {
+		return out
+	}
+	placed := make(map[string]bool, len(out))
+	for _, f := range out {
+		placed[f.Key] = true
+	}
+	var rest []string
+	for k := range m {
+		if !placed[k] {
+			rest = append(rest, k)
+		}
+	}
+	sort.Strings(rest)
+	for _, k := range rest {
+		out = append(out, Field{Key: k, Value: m[k]})
+	}
+	return out
+}
+
+// plan returns the memoised plan of p on object type t.
+func (o *orderer) plan(p *selPlan, t *graphql.Object) *typePlan {
+	if tp, ok := p.byType[t.Name()]; ok {
+		return tp
+	}
+	if p.byType == nil {
+		p.byType = map[string]*typePlan{}
+	}
+	tp := o.collect(p.sets, t, nil)
+	p.byType[t.Name()] = tp
+	return tp
+}
+
+// collect merges sets as the executor does for an object of type t:
+// fragments whose type condition applies are inlined, @skip / @include
+// honoured, a response key keeps its first position. t nil takes every
+// fragment (the union order over the possible types of a); a key's nested
+// type is then known only when those types agree on it.
+func (o *orderer) collect(sets []*ast.SelectionSet, t *graphql.Object, a graphql.Abstract) *typePlan {
+	tp := &typePlan{}
+	index := map[string]int{}
+	var fields [][]*ast.Field
+	seen := map[string]bool{}
+	w := walker{vars: o.vars}
+	var visit func(set *ast.SelectionSet)
+	visit = func(set *ast.SelectionSet) {
+		if set == nil {
+			return
+		}
+		for _, sel := range set.Selections {
+			switch s := sel.(type) {
+			case *ast.Field:
+				if s.Name == nil || !w.included(s.Directives) {
+					continue
+				}
+				k := responseKey(s)
+				i, ok := index[k]
+				if !ok {
+					i = len(tp.keys)
+					index[k] = i
+					tp.keys = append(tp.keys, k)
+					fields = append(fields, nil)
+				}
+				fields[i] = append(fields[i], s)
+			case *ast.InlineFragment:
+				if w.included(s.Directives) && o.applies(s.TypeCondition, t) {
+					visit(s.SelectionSet)
+				}
+			case *ast.FragmentSpread:
+				if s.Name == nil || seen[s.Name.Value] || !w.included(s.Directives) {
+					continue
+				}
+				def, ok := o.fragments[s.Name.Value]
+				if !ok || !o.applies(def.TypeCondition, t) {
+					continue
+				}
+				seen[s.Name.Value] = true
+				visit(def.SelectionSet)
+			}
+		}
+	}
+	for _, s := range sets {
+		visit(s)
+	}
+	tp.types = make([]graphql.Type, len(tp.keys))
+	tp.children = make([]*selPlan, len(tp.keys))
+	tp.typename = make([]bool, len(tp.keys))
+	for i, fs := range fields {
+		name := fs[0].Name.Value
+		tp.typename[i] = name == "__typename"
+		if t != nil {
+			tp.types[i] = o.fieldType(t, name)
+		} else {
+			tp.types[i] = o.unionFieldType(a, name)
+		}
+		if tp.types[i] != nil {
+			tp.children[i] = &selPlan{sets: selectionSets(fs)}
+		}
+	}
+	return tp
+}
+
+// applies reports whether a fragment with type condition cond applies to
+// an object of type t (t nil: every fragment applies).
+func (o *orderer) applies(cond *ast.Named, t *graphql.Object) bool {
+	if t == nil || cond == nil || cond.Name == nil {
+		return true
+	}
+	name := cond.Name.Value
+	if name == t.Name() {
+		return true
+	}
+	if a, ok := o.schema.Type(name).(graphql.Abstract); ok {
+		return o.schema.IsPossibleType(a, t)
+	}
+	return false
+}
+
+// fieldType is the return type of field name on t (meta fields included),
+// nil when unknown.
+func (o *orderer) fieldType(t *graphql.Object, name string) graphql.Type {
+	switch name {
+	case "__typename":
+		return graphql.String
+	case "__schema":
+		if t == o.schema.QueryType() {
+			return graphql.SchemaMetaFieldDef.Type
+		}
+	case "__type":
+		if t == o.schema.QueryType() {
+			return graphql.TypeMetaFieldDef.Type
+		}
+	}
+	if f, ok := t.Fields()[name]; ok && f != nil {
+		return f.Type
+	}
+	return nil
+}
+
+// unionFieldType is the return type of a key when the runtime type is not
+// known: the type the field has on every possible type of a that has it,
+// when they agree; nil (the value is kept as is, maps sorted) otherwise.
+func (o *orderer) unionFieldType(a graphql.Abstract, name string) graphql.Type {
+	if name == "__typename" {
+		return graphql.String
+	}
+	if a == nil {
+		return nil
+	}
+	var found graphql.Type
+	for _, obj := range o.schema.PossibleTypes(a) {
+		f, ok := obj.Fields()[name]
+		if !ok || f == nil {
+			continue
+		}
+		if found != nil && found.String() != f.Type.String() {
+			return nil
+		}
+		found = f.Type
+	}
+	return found
+}
