@@ -31,18 +31,27 @@ const (
 	// updateNodesCypher replaces all properties of existing nodes (SET n =
 	// map removes the ones not in the map).
 	updateNodesCypher = "UNWIND $rows AS row MATCH (n:Node {id: row.id}) SET n = row.props"
-	// existingEdgesCypher reads the content hash of edges of one type; %s
-	// is the relationship type.
-	existingEdgesCypher = "UNWIND $keys AS k MATCH (a:Node {id: k.f})-[r:%s]->(b:Node {id: k.t}) RETURN k.f AS f, k.t AS t, r._h AS h"
-	// createEdgesCypher writes edges of one type the transaction found
-	// missing. It MERGEs: no constraint can make (type, from, to) unique,
-	// and MERGE locks both endpoints, so two concurrent writers of one new
-	// edge never make two. updateEdgesCypher replaces the properties of
-	// existing ones.
-	createEdgesCypher = "UNWIND $rows AS row MATCH (a:Node {id: row.f}) MATCH (b:Node {id: row.t}) MERGE (a)-[r:%s]->(b) SET r = row.props"
-	updateEdgesCypher = "UNWIND $rows AS row MATCH (:Node {id: row.f})-[r:%s]->(:Node {id: row.t}) SET r = row.props"
+	// upsertEdgesCypher writes the edges of one type in one pass and
+	// reports, per row, what was there before; %s is the relationship
+	// type. Rows are [from, to, props, index]. Both endpoints are seeked by
+	// the :Node id constraint first, so MERGE finds the relationship with
+	// Expand(Into) from the less connected end (never an Expand(All) over a
+	// supernode's edges). MERGE is the concurrency guard: no constraint can
+	// make (type, from, to) unique, and MERGE locks both endpoints, so two
+	// concurrent writers of one new edge never make two. A created edge is
+	// marked with the empty hash (never a real one: a stored edge without
+	// _h reads as null), so `old` tells created ('') from stored (its hash
+	// or null); props are written only when the hash differs. A row whose
+	// endpoint is missing returns nothing: the caller then diagnoses and
+	// rolls the transaction back.
+	upsertEdgesCypher = "UNWIND $rows AS row " +
+		"MATCH (a:Node {id: row[0]}) MATCH (b:Node {id: row[1]}) " +
+		"MERGE (a)-[r:%s]->(b) ON CREATE SET r._h = '' " +
+		"WITH a, b, r, row, r._h AS old " +
+		"FOREACH (_ IN CASE WHEN old = row[2]._h THEN [] ELSE [1] END | SET r = row[2]) " +
+		"RETURN row[3] AS i, labels(a) AS la, labels(b) AS lb, old"
 	// removeEdgeCypher deletes one edge; %s is the relationship type.
-	removeEdgeCypher = "MATCH (a:Node {id: $f})-[r:%s]->(b:Node {id: $t}) DELETE r RETURN count(*) AS c"
+	removeEdgeCypher = "MATCH (a:Node {id: $f}) MATCH (b:Node {id: $t}) MATCH (a)-[r:%s]->(b) DELETE r RETURN count(*) AS c"
 	// bumpRevisionCypher increments the graph revision in the writing
 	// transaction.
 	bumpRevisionCypher = "MERGE (m:ChainkgMeta {id: 'graph'}) SET m.revision = coalesce(m.revision, 0) + 1"
@@ -317,19 +326,16 @@ func (s *Store) upsertNodesTx(ctx context.Context, nodes []graph.Node, ids []str
 // all their properties. Both endpoints must exist (CodeNotFound naming the
 // first missing id, nothing written) and their kinds must fit the relation
 // (CodeInvalidInput). Counting follows input order like UpsertNodes.
+//
+// Each relationship type is written by one statement per batch of distinct
+// keys (upsertEdgesCypher) that also returns the endpoints' labels and the
+// previous hash, so the call reads nothing beforehand; an endpoint error
+// found afterwards fails the transaction, which rolls every write back.
 func (s *Store) UpsertEdges(ctx context.Context, edges []graph.Edge) (graph.WriteStats, error) {
 	if len(edges) == 0 {
 		return graph.NewWriteStats(), nil
 	}
 	prep := make([]preparedProps, len(edges))
-	var ids []string
-	seen := map[string]bool{}
-	addID := func(id string) {
-		if !seen[id] {
-			seen[id] = true
-			ids = append(ids, id)
-		}
-	}
 	for i, e := range edges {
 		if err := checkEdge(e); err != nil {
 			return graph.WriteStats{}, err
@@ -339,124 +345,176 @@ func (s *Store) UpsertEdges(ctx context.Context, edges []graph.Edge) (graph.Writ
 		}
 		p, h := storedProps(string(e.Type), e.Flatten())
 		prep[i] = preparedProps{p, h}
-		addID(e.From)
-		addID(e.To)
 	}
+	// Distinct keys in first-appearance order, grouped by type; each key
+	// is written with its last version in the input.
+	plan := planEdges(edges)
 	out, err := s.writeTx(ctx, "neo4j: upsert edges", func(tx neo4j.ManagedTransaction) (any, error) {
-		kinds := make(map[string]graph.Kind, len(ids))
-		for _, c := range chunks(len(ids), s.cfg.BatchSize) {
-			recs, err := runAll(ctx, tx, existingNodesCypher, map[string]any{"ids": ids[c[0]:c[1]]})
-			if err != nil {
-				return nil, err
-			}
-			for _, r := range recs {
-				kinds[str(r.Values[0])] = kindFromLabels(r.Values[1])
-			}
-		}
-		// Check every endpoint before writing anything.
-		for _, e := range edges {
-			for _, id := range []string{e.From, e.To} {
-				if _, ok := kinds[id]; !ok {
-					return nil, &graph.Error{Code: graph.CodeNotFound, Field: "id", Msg: fmt.Sprintf("node %q not found (edge %s)", id, e.Key())}
-				}
-			}
-			if err := graph.ValidateEndpoints(e, kinds[e.From], kinds[e.To]); err != nil {
-				return nil, err
-			}
-		}
-		// Existing edges, one statement shape per relationship type.
-		byType := map[graph.RelType][]int{}
-		var types []graph.RelType
-		for i, e := range edges {
-			if _, ok := byType[e.Type]; !ok {
-				types = append(types, e.Type)
-			}
-			byType[e.Type] = append(byType[e.Type], i)
-		}
-		state := map[graph.EdgeKey]string{}
-		for _, t := range types {
-			rel, err := relLabel(t)
-			if err != nil {
-				return nil, err
-			}
-			var keys []any
-			dup := map[graph.EdgeKey]bool{}
-			for _, i := range byType[t] {
-				k := edges[i].Key()
-				if !dup[k] {
-					dup[k] = true
-					keys = append(keys, map[string]any{"f": k.From, "t": k.To})
-				}
-			}
-			stmt := fmt.Sprintf(existingEdgesCypher, rel)
-			for _, c := range chunks(len(keys), s.cfg.BatchSize) {
-				recs, err := runAll(ctx, tx, stmt, map[string]any{"keys": keys[c[0]:c[1]]})
-				if err != nil {
-					return nil, err
-				}
-				for _, r := range recs {
-					state[graph.EdgeKey{Type: t, From: str(r.Values[0]), To: str(r.Values[1])}] = str(r.Values[2])
-				}
-			}
-		}
-		stats := graph.NewWriteStats()
-		final := map[graph.EdgeKey]int{}
-		stored := make(map[graph.EdgeKey]bool, len(state))
-		for k := range state {
-			stored[k] = true
-		}
-		for i, e := range edges {
-			k := e.Key()
-			h, exists := state[k]
-			switch {
-			case !exists:
-				stats.Created[string(e.Type)]++
-			case h == prep[i].hash:
-				stats.Unchanged[string(e.Type)]++
-				continue
-			default:
-				stats.Updated[string(e.Type)]++
-			}
-			state[k] = prep[i].hash
-			final[k] = i
-		}
-		if len(final) == 0 {
-			return stats, nil
-		}
-		for _, t := range types {
-			rel, _ := relLabel(t)
-			var create, update []any
-			written := map[graph.EdgeKey]bool{}
-			for _, i := range byType[t] {
-				k := edges[i].Key()
-				j, ok := final[k]
-				if !ok || written[k] {
-					continue
-				}
-				written[k] = true
-				row := map[string]any{"f": k.From, "t": k.To, "props": prep[j].props}
-				if stored[k] {
-					update = append(update, row)
-				} else {
-					create = append(create, row)
-				}
-			}
-			if err := runBatches(ctx, tx, fmt.Sprintf(createEdgesCypher, rel), create, s.cfg.BatchSize); err != nil {
-				return nil, err
-			}
-			if err := runBatches(ctx, tx, fmt.Sprintf(updateEdgesCypher, rel), update, s.cfg.BatchSize); err != nil {
-				return nil, err
-			}
-		}
-		if _, err := runAll(ctx, tx, bumpRevisionCypher, nil); err != nil {
-			return nil, err
-		}
-		return stats, nil
+		return s.upsertEdgesTx(ctx, tx, edges, prep, plan)
 	})
 	if err != nil {
 		return graph.WriteStats{}, err
 	}
 	return out.(graph.WriteStats), nil
+}
+
+// edgePlan is the distinct keys of an UpsertEdges call: keys[j] is written
+// with the properties of input row last[j]; byType lists the indexes j of
+// each type, types in first-appearance order.
+type edgePlan struct {
+	keys   []graph.EdgeKey
+	last   []int
+	slot   []int // input row -> index j of its key
+	types  []graph.RelType
+	byType map[graph.RelType][]int
+}
+
+func planEdges(edges []graph.Edge) edgePlan {
+	p := edgePlan{slot: make([]int, len(edges)), byType: map[graph.RelType][]int{}}
+	index := make(map[graph.EdgeKey]int, len(edges))
+	for i, e := range edges {
+		k := e.Key()
+		j, ok := index[k]
+		if !ok {
+			j = len(p.keys)
+			index[k] = j
+			p.keys = append(p.keys, k)
+			p.last = append(p.last, i)
+			if _, seen := p.byType[k.Type]; !seen {
+				p.types = append(p.types, k.Type)
+			}
+			p.byType[k.Type] = append(p.byType[k.Type], j)
+		}
+		p.last[j] = i
+		p.slot[i] = j
+	}
+	return p
+}
+
+// edgeBefore is what a key's row reported: whether the edge existed before
+// the statement and its hash then.
+type edgeBefore struct {
+	seen, existed bool
+	hash          string
+}
+
+// upsertEdgesTx is the transaction of UpsertEdges.
+func (s *Store) upsertEdgesTx(ctx context.Context, tx neo4j.ManagedTransaction, edges []graph.Edge, prep []preparedProps, p edgePlan) (any, error) {
+	before := make([]edgeBefore, len(p.keys))
+	kinds := map[string]graph.Kind{}
+	complete := true
+	for _, t := range p.types {
+		rel, err := relLabel(t)
+		if err != nil {
+			return nil, err
+		}
+		stmt := fmt.Sprintf(upsertEdgesCypher, rel)
+		js := p.byType[t]
+		for _, c := range chunks(len(js), s.cfg.BatchSize) {
+			rows := make([]any, 0, c[1]-c[0])
+			for _, j := range js[c[0]:c[1]] {
+				k := p.keys[j]
+				rows = append(rows, []any{k.From, k.To, prep[p.last[j]].props, int64(j)})
+			}
+			recs, err := runAll(ctx, tx, stmt, map[string]any{"rows": rows})
+			if err != nil {
+				return nil, err
+			}
+			for _, r := range recs {
+				j := int(toInt64(r.Values[0]))
+				if j < 0 || j >= len(before) {
+					return nil, graph.Errorf(graph.CodeInternal, "neo4j: upsert edges: row index %d out of range", j)
+				}
+				k := p.keys[j]
+				if _, ok := kinds[k.From]; !ok {
+					kinds[k.From] = kindFromLabels(r.Values[1])
+				}
+				if _, ok := kinds[k.To]; !ok {
+					kinds[k.To] = kindFromLabels(r.Values[2])
+				}
+				old, isStr := r.Values[3].(string)
+				before[j] = edgeBefore{seen: true, existed: !isStr || old != "", hash: old}
+			}
+			if len(recs) < len(rows) {
+				complete = false
+			}
+		}
+		if !complete {
+			break
+		}
+	}
+	if !complete {
+		// Some endpoint is missing: read every endpoint to name the first
+		// problem in input order. The error rolls back what was written.
+		if err := s.readEndpointKinds(ctx, tx, edges, kinds); err != nil {
+			return nil, err
+		}
+	}
+	// Check every endpoint, in input order, as before writing anything.
+	for _, e := range edges {
+		for _, id := range []string{e.From, e.To} {
+			if _, ok := kinds[id]; !ok {
+				return nil, &graph.Error{Code: graph.CodeNotFound, Field: "id", Msg: fmt.Sprintf("node %q not found (edge %s)", id, e.Key())}
+			}
+		}
+		if err := graph.ValidateEndpoints(e, kinds[e.From], kinds[e.To]); err != nil {
+			return nil, err
+		}
+	}
+	if !complete {
+		return nil, graph.Errorf(graph.CodeInternal, "neo4j: upsert edges: a row wrote nothing although both endpoints exist")
+	}
+	// Count in input order, as if written one by one.
+	stats := graph.NewWriteStats()
+	changed := false
+	state := make([]edgeBefore, len(before))
+	copy(state, before)
+	for i, e := range edges {
+		st := &state[p.slot[i]]
+		switch {
+		case !st.existed:
+			stats.Created[string(e.Type)]++
+		case st.hash == prep[i].hash:
+			stats.Unchanged[string(e.Type)]++
+			continue
+		default:
+			stats.Updated[string(e.Type)]++
+		}
+		st.existed, st.hash = true, prep[i].hash
+		changed = true
+	}
+	if !changed {
+		return stats, nil
+	}
+	if _, err := runAll(ctx, tx, bumpRevisionCypher, nil); err != nil {
+		return nil, err
+	}
+	return stats, nil
+}
+
+// readEndpointKinds adds to kinds the kind of every stored endpoint of
+// edges (the diagnosis of a failed UpsertEdges).
+func (s *Store) readEndpointKinds(ctx context.Context, tx neo4j.ManagedTransaction, edges []graph.Edge, kinds map[string]graph.Kind) error {
+	var ids []string
+	seen := map[string]bool{}
+	for _, e := range edges {
+		for _, id := range []string{e.From, e.To} {
+			if !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+	}
+	for _, c := range chunks(len(ids), s.cfg.BatchSize) {
+		recs, err := runAll(ctx, tx, existingNodesCypher, map[string]any{"ids": ids[c[0]:c[1]]})
+		if err != nil {
+			return err
+		}
+		for _, r := range recs {
+			kinds[str(r.Values[0])] = kindFromLabels(r.Values[1])
+		}
+	}
+	return nil
 }
 
 // RemoveEdge deletes one edge; false if it did not exist.

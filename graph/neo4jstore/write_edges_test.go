@@ -1,0 +1,209 @@
+package neo4jstore
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"chainkg/graph"
+	"chainkg/graph/storetest"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+)
+
+// openWriteTest opens a store on the test server, migrated and emptied,
+// with the fixture loaded. The caller holds the server lock.
+func openWriteTest(t *testing.T, env storetest.Neo4jEnv) (*Store, []graph.Node, []graph.Edge) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	s, err := Open(ctx, Config{URI: env.URI, Username: env.Username, Password: env.Password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close(context.Background()) })
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
+	if err := s.Reset(ctx); err != nil {
+		t.Fatalf("reset: %v", err)
+	}
+	nodes, edges := storetest.Fixture()
+	if _, err := s.UpsertNodes(ctx, nodes); err != nil {
+		t.Fatalf("upsert nodes: %v", err)
+	}
+	return s, nodes, edges
+}
+
+// planText is the server's own rendering of a plan (the root's
+// "string-representation" argument) if it sends one, else the operator
+// names of the tree. (Driver v5.28.4's Plan.Children() returns the last
+// child once per child, so the Apply's left side, with the endpoint seeks,
+// does not show; the MERGE side, where an Expand(All) would be, does.)
+func planText(p neo4j.Plan) string {
+	if s, ok := p.Arguments()["string-representation"].(string); ok && s != "" {
+		return s
+	}
+	out := p.Operator()
+	for _, c := range p.Children() {
+		out += "\n" + planText(c)
+	}
+	return out
+}
+
+// TestUpsertEdgesPlan checks the plan of the edge write statement for every
+// relationship type: both endpoints come from the :Node id index and the
+// relationship is found from them (Expand(Into)), never by expanding all
+// edges of one endpoint (a supernode has tens of thousands). (The plan
+// has Eager barriers, reading the old hash before setting the new one: at
+// one batch per statement they cost a buffer of the batch's rows.)
+func TestUpsertEdgesPlan(t *testing.T) {
+	env := storetest.Neo4j(t)
+	s, _, _ := openWriteTest(t, env)
+	ctx := context.Background()
+	for _, spec := range graph.Rels {
+		t.Run(string(spec.Type), func(t *testing.T) {
+			rel, err := relLabel(spec.Type)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sess := s.session(ctx, neo4j.AccessModeWrite)
+			defer sess.Close(ctx)
+			rows := []any{[]any{"a", "b", map[string]any{"_h": "x"}, int64(0)}}
+			res, err := sess.Run(ctx, "EXPLAIN "+fmt.Sprintf(upsertEdgesCypher, rel), map[string]any{"rows": rows})
+			if err != nil {
+				t.Fatal(err)
+			}
+			sum, err := res.Consume(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			plan := planText(sum.Plan())
+			for _, want := range []string{"Expand(Into)", "LockingMerge"} {
+				if !strings.Contains(plan, want) {
+					t.Errorf("plan lacks %s:\n%s", want, plan)
+				}
+			}
+			for _, bad := range []string{"Expand(All)", "AllNodesScan", "NodeByLabelScan", "CartesianProduct"} {
+				if strings.Contains(plan, bad) {
+					t.Errorf("plan has %s:\n%s", bad, plan)
+				}
+			}
+		})
+	}
+}
+
+// TestUpsertEdgesOneStatement covers what the one-pass edge write must
+// keep from the read-then-write one: an edge stored without a hash counts
+// as updated (not created), an identical rewrite writes nothing and leaves
+// the revision alone, and an endpoint error found after some types were
+// written rolls every write back.
+func TestUpsertEdgesOneStatement(t *testing.T) {
+	env := storetest.Neo4j(t)
+	s, nodes, edges := openWriteTest(t, env)
+	ctx := context.Background()
+	e := edges[0]
+	rel, err := relLabel(e.Type)
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := func(t *testing.T) int64 {
+		t.Helper()
+		st, err := s.Stats(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st.Edges
+	}
+
+	t.Run("stored without hash counts as updated", func(t *testing.T) {
+		sess := s.session(ctx, neo4j.AccessModeWrite)
+		_, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+			_, err := runAll(ctx, tx, "MATCH (a:Node {id: $f}) MATCH (b:Node {id: $t}) CREATE (a)-[:"+rel+" {source: 'x'}]->(b)", map[string]any{"f": e.From, "t": e.To})
+			return nil, err
+		})
+		sess.Close(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ws, err := s.UpsertEdges(ctx, []graph.Edge{e})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ws.Updated[string(e.Type)] != 1 || ws.Created[string(e.Type)] != 0 {
+			t.Fatalf("stats %+v, want 1 updated", ws)
+		}
+	})
+
+	t.Run("identical rewrite counts unchanged and keeps the revision", func(t *testing.T) {
+		rev, err := s.Revision(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ws, err := s.UpsertEdges(ctx, []graph.Edge{e, e})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ws.Unchanged[string(e.Type)] != 2 {
+			t.Fatalf("stats %+v, want 2 unchanged", ws)
+		}
+		if got, _ := s.Revision(ctx); got != rev {
+			t.Fatalf("revision %d -> %d on an unchanged write", rev, got)
+		}
+	})
+
+	t.Run("later missing endpoint rolls back earlier types", func(t *testing.T) {
+		before := count(t)
+		var other graph.Edge
+		for _, o := range edges {
+			if o.Type != e.Type {
+				other = o
+				break
+			}
+		}
+		if other.Type == "" {
+			t.Fatal("fixture has one relationship type only")
+		}
+		other.To = "missing-node-x"
+		_, err := s.UpsertEdges(ctx, append(edges[1:], other))
+		if graph.CodeOf(err) != graph.CodeNotFound || !strings.Contains(err.Error(), "missing-node-x") {
+			t.Fatalf("err = %v, want NOT_FOUND naming missing-node-x", err)
+		}
+		if after := count(t); after != before {
+			t.Fatalf("edges %d -> %d after a failed call", before, after)
+		}
+	})
+
+	t.Run("wrong endpoint kind rolls back", func(t *testing.T) {
+		before := count(t)
+		bad := e
+		spec, _ := graph.LookupRel(e.Type)
+		for _, n := range nodes {
+			if !spec.Allows(n.Kind, nodeKind(nodes, e.To)) {
+				bad.From = n.ID
+				break
+			}
+		}
+		if bad.From == e.From {
+			t.Fatal("no node of a kind the relation refuses")
+		}
+		_, err := s.UpsertEdges(ctx, append(edges[1:], bad))
+		if graph.CodeOf(err) != graph.CodeInvalidInput {
+			t.Fatalf("err = %v, want BAD_USER_INPUT", err)
+		}
+		if after := count(t); after != before {
+			t.Fatalf("edges %d -> %d after a failed call", before, after)
+		}
+	})
+}
+
+func nodeKind(nodes []graph.Node, id string) graph.Kind {
+	for _, n := range nodes {
+		if n.ID == id {
+			return n.Kind
+		}
+	}
+	return ""
+}
