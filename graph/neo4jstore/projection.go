@@ -2,6 +2,8 @@ package neo4jstore
 
 import (
 	"context"
+	"slices"
+	"strings"
 
 	"chainkg/graph"
 )
@@ -13,32 +15,39 @@ import (
 // the actors that OPERATES_IN those segments, RESEARCHES those fields,
 // SERVES the chain, a segment or a field, MASTERS or LEADS the chain; the
 // achievements the actors PRODUCED and the nodes that VALUES or VALIDATES
-// them or that they were TRANSFERRED_TO. It returns the nodes, every
-// outgoing edge of each of them (Go keeps those whose far end is in the
-// set: a linear filter, where an IN over a computed list in Cypher would be
-// quadratic) and the revision, read in the same transaction.
+// them or that they were TRANSFERRED_TO.
+//
+// It returns ONE row: the revision (read once, in the same transaction)
+// and one compact list per node, [internal id, labels, properties,
+// [[type, internal id of the target, properties], ...]] with every
+// outgoing edge. Go keeps the edges whose target is in the set (a linear
+// filter, where an IN over a computed list in Cypher would be quadratic).
+// Internal ids name the targets so that no target property is read, and
+// one row instead of one per node saves the driver a message, a context and
+// a record per node (5.6M allocations for a 37k-node projection before).
 const projectionCypher = `MATCH (c:Chain {id: $id})
-WITH c, COLLECT { MATCH (c)-[:HAS_SEGMENT]->(s) RETURN DISTINCT s } AS segs
-WITH c, segs, COLLECT { UNWIND segs AS s MATCH (s)-[:FEEDS]-(f) RETURN DISTINCT f } AS linked
-WITH c, segs, linked, segs + linked AS allSegs
-WITH c, segs, linked, allSegs,
+OPTIONAL MATCH (meta:ChainkgMeta {id: 'graph'})
+WITH c, meta.revision AS rev
+WITH c, rev, COLLECT { MATCH (c)-[:HAS_SEGMENT]->(s) RETURN DISTINCT s } AS segs
+WITH c, rev, segs, COLLECT { UNWIND segs AS s MATCH (s)-[:FEEDS]-(f) RETURN DISTINCT f } AS linked
+WITH c, rev, segs, linked, segs + linked AS allSegs
+WITH c, rev, segs, linked, allSegs,
   COLLECT { UNWIND linked AS f MATCH (lc)-[:HAS_SEGMENT]->(f) RETURN DISTINCT lc } AS chains,
   COLLECT { UNWIND allSegs AS s MATCH (s)-[:REQUIRES]->(t) RETURN DISTINCT t } AS fields
-WITH c, segs, linked, chains, fields,
+WITH c, rev, segs, linked, chains, fields,
   COLLECT { UNWIND allSegs AS s MATCH (x)-[:OPERATES_IN]->(s) RETURN x }
   + COLLECT { UNWIND fields AS t MATCH (x)-[:RESEARCHES]->(t) RETURN x }
   + COLLECT { UNWIND [c] + allSegs + fields AS y MATCH (x)-[:SERVES]->(y) RETURN x }
   + COLLECT { MATCH (x)-[:MASTERS|LEADS]->(c) RETURN x } AS actors
-WITH c, segs, linked, chains, fields, actors,
+WITH c, rev, segs, linked, chains, fields, actors,
   COLLECT { UNWIND actors AS x MATCH (x)-[:PRODUCED]->(a) RETURN DISTINCT a } AS achs
-WITH c, segs, linked, chains, fields, actors, achs,
+WITH c, rev, segs, linked, chains, fields, actors, achs,
   COLLECT { UNWIND achs AS a MATCH (y)-[:VALUES|VALIDATES]->(a) RETURN y }
   + COLLECT { UNWIND achs AS a MATCH (a)-[:TRANSFERRED_TO]->(y) RETURN y } AS via
 UNWIND [c] + segs + linked + chains + fields + actors + achs + via AS n
-WITH DISTINCT n
-RETURN n.id AS id, properties(n) AS p, labels(n) AS l,
-  [(n)-[r]->(m) | {t: type(r), to: m.id, p: properties(r)}] AS out,
-  COLLECT { MATCH (meta:ChainkgMeta {id: 'graph'}) RETURN meta.revision } AS rev`
+WITH DISTINCT rev, n
+RETURN rev, collect([id(n), labels(n), properties(n),
+  [(n)-[r]->(m) | [type(r), id(m), properties(r)]]]) AS nodes`
 
 // Projection extracts a chain's subgraph for the analyses in one round
 // trip (see projectionCypher). Nodes are sorted by id, edges by type, from,
@@ -51,26 +60,162 @@ func (s *Store) Projection(ctx context.Context, chainID string) (*graph.Projecti
 	if len(recs) == 0 {
 		return nil, graph.Errorf(graph.CodeNotFound, "chain %q does not exist", chainID)
 	}
-	p := &graph.Projection{ChainID: chainID, Nodes: make([]graph.Node, 0, len(recs)), Edges: []graph.Edge{}}
-	keep := make(map[string]bool, len(recs))
-	for _, r := range recs {
-		keep[str(r.Values[0])] = true
+	rows, _ := recs[0].Values[1].([]any)
+	p := decodeProjection(rows)
+	p.ChainID = chainID
+	if rev := recs[0].Values[0]; rev != nil {
+		p.Revision = toInt64(rev)
 	}
-	for _, r := range recs {
-		n := nodeFrom(r.Values[1], r.Values[2])
-		p.Nodes = append(p.Nodes, n)
-		outs, _ := r.Values[3].([]any)
-		for _, o := range outs {
-			m, _ := o.(map[string]any)
-			if to := str(m["to"]); keep[to] {
-				p.Edges = append(p.Edges, edgeFrom(graph.RelType(str(m["t"])), n.ID, to, m["p"]))
+	return p, nil
+}
+
+// decodeProjection turns projectionCypher's node rows into a sorted
+// projection. The driver's property maps are fresh per value, so they
+// become the nodes' and edges' Props in place (special keys removed,
+// values normalised) instead of being copied.
+func decodeProjection(rows []any) *graph.Projection {
+	nodes := make([]graph.Node, len(rows))
+	index := make(map[int64]int32, len(rows)) // internal id -> position in nodes
+	outs := make([][]any, len(rows))
+	for i, r := range rows {
+		row, _ := r.([]any)
+		if len(row) < 4 {
+			continue
+		}
+		index[toInt64(row[0])] = int32(i)
+		nodes[i] = nodeFromMap(kindFromLabels(row[1]), row[2])
+		outs[i], _ = row[3].([]any)
+	}
+	// Edges: keep those whose target is in the set; order them through a
+	// slice of small keys, then materialise once.
+	type edgeKey struct {
+		typ      graph.RelType
+		from, to int32
+		props    any
+	}
+	var keys []edgeKey
+	types := map[string]graph.RelType{}
+	for i, os := range outs {
+		for _, o := range os {
+			e, _ := o.([]any)
+			if len(e) < 3 {
+				continue
+			}
+			to, ok := index[toInt64(e[1])]
+			if !ok {
+				continue
+			}
+			t := str(e[0])
+			rt, ok := types[t]
+			if !ok {
+				rt = graph.RelType(t)
+				types[t] = rt
+			}
+			keys = append(keys, edgeKey{rt, int32(i), to, e[2]})
+		}
+	}
+	// Nodes by id: sort a permutation, then remap the edge ends.
+	perm := make([]int32, len(nodes))
+	for i := range perm {
+		perm[i] = int32(i)
+	}
+	slices.SortFunc(perm, func(a, b int32) int { return strings.Compare(nodes[a].ID, nodes[b].ID) })
+	pos := make([]int32, len(nodes))
+	sorted := make([]graph.Node, len(nodes))
+	for k, i := range perm {
+		pos[i] = int32(k)
+		sorted[k] = nodes[i]
+	}
+	for i := range keys {
+		keys[i].from, keys[i].to = pos[keys[i].from], pos[keys[i].to]
+	}
+	// Positions follow id order, so (type, from position, to position) is
+	// (type, from id, to id).
+	slices.SortFunc(keys, func(a, b edgeKey) int {
+		if a.typ != b.typ {
+			return strings.Compare(string(a.typ), string(b.typ))
+		}
+		if a.from != b.from {
+			return int(a.from - b.from)
+		}
+		return int(a.to - b.to)
+	})
+	edges := make([]graph.Edge, len(keys))
+	for i, k := range keys {
+		edges[i] = edgeFromMap(k.typ, sorted[k.from].ID, sorted[k.to].ID, k.props)
+	}
+	return &graph.Projection{Nodes: sorted, Edges: edges}
+}
+
+// nodeFromMap is graph.NodeFromProps that keeps the map as Props.
+func nodeFromMap(kind graph.Kind, props any) graph.Node {
+	m, _ := props.(map[string]any)
+	n := graph.Node{Kind: kind}
+	for k, v := range m {
+		switch k {
+		case hashProp:
+		case graph.PropID:
+			n.ID, _ = v.(string)
+		case graph.PropName:
+			n.Name, _ = v.(string)
+		case graph.PropNameZh:
+			n.NameZh, _ = v.(string)
+		case graph.PropAliases:
+			n.Aliases, _ = graph.Normalize(v).([]string)
+		default:
+			if !takeProv(&n.Prov, k, v) {
+				m[k] = graph.Normalize(v)
+				continue
 			}
 		}
-		if rev, _ := r.Values[4].([]any); len(rev) > 0 {
-			p.Revision = toInt64(rev[0])
-		}
+		delete(m, k)
 	}
-	sortNodes(p.Nodes)
-	sortEdges(p.Edges)
-	return p, nil
+	if len(m) > 0 {
+		n.Props = m
+	}
+	return n
+}
+
+// edgeFromMap is graph.EdgeFromProps that keeps the map as Props.
+func edgeFromMap(t graph.RelType, from, to string, props any) graph.Edge {
+	m, _ := props.(map[string]any)
+	e := graph.Edge{Type: t, From: from, To: to}
+	for k, v := range m {
+		if k == hashProp || takeProv(&e.Prov, k, v) {
+			delete(m, k)
+			continue
+		}
+		m[k] = graph.Normalize(v)
+	}
+	if len(m) > 0 {
+		e.Props = m
+	}
+	return e
+}
+
+// takeProv sets a provenance field from storage property k, as
+// graph.NodeFromProps does; false if k is not a provenance key.
+func takeProv(p *graph.Provenance, k string, v any) bool {
+	switch k {
+	case graph.PropSource:
+		p.Source, _ = v.(string)
+	case graph.PropAsOf:
+		p.AsOf, _ = v.(string)
+	case graph.PropConfidence:
+		switch x := v.(type) {
+		case float64:
+			p.Confidence = x
+		case int64:
+			p.Confidence = float64(x)
+		}
+	case graph.PropEvidence:
+		p.Evidence, _ = v.(string)
+	case graph.PropUpdatedBy:
+		p.UpdatedBy, _ = v.(string)
+	case graph.PropUpdatedAt:
+		p.UpdatedAt, _ = v.(string)
+	default:
+		return false
+	}
+	return true
 }
