@@ -139,6 +139,9 @@ type Engine struct {
 type cached struct {
 	text string
 	doc  *ast.Document
+	// orders holds the key-order plans of the document's operations when
+	// they do not depend on variables (see order.go).
+	orders sync.Map // *ast.OperationDefinition -> *orderRoot
 }
 
 // NewEngine builds the schema over d and an engine with limits l. The
@@ -168,10 +171,11 @@ func (e *Engine) Do(ctx context.Context, req Request) Result {
 	if req.Query == "" {
 		return e.fail(BadRequest, Error{Message: "the request has no query", Extensions: code(CodeBadRequest)})
 	}
-	doc, res, ok := e.document(req.Query)
+	entry, res, ok := e.document(req.Query)
 	if !ok {
 		return res
 	}
+	doc := entry.doc
 	op, err := operation(doc, req.OperationName)
 	if err != nil {
 		return e.fail(BadRequest, Error{Message: err.Error(), Extensions: code(CodeBadRequest)})
@@ -191,7 +195,7 @@ func (e *Engine) Do(ctx context.Context, req Request) Result {
 	r := graphql.Execute(graphql.ExecuteParams{Schema: e.schema, AST: doc, OperationName: req.OperationName, Args: req.Variables, Context: ctx})
 	// graphql-go returns objects as maps: give them the selection set's
 	// order (the spec's "ordered like the selection set").
-	out := Result{Outcome: Executed, HasData: true, Data: e.order(doc, op, req.Variables, r.Data)}
+	out := Result{Outcome: Executed, HasData: true, Data: e.order(entry, op, req.Variables, r.Data)}
 	if r.Data == nil && len(r.Errors) > 0 && ctx.Err() == nil && !hasPath(r.Errors) {
 		out = Result{Outcome: BadRequest}
 	}
@@ -279,9 +283,9 @@ func convert(fe gqlerrors.FormattedError, o Outcome, ctx context.Context) Error 
 
 // document returns the parsed and validated document for text, from the
 // cache when it was seen before.
-func (e *Engine) document(text string) (*ast.Document, Result, bool) {
-	if doc := e.cached(text); doc != nil {
-		return doc, Result{}, true
+func (e *Engine) document(text string) (*cached, Result, bool) {
+	if c := e.cached(text); c != nil {
+		return c, Result{}, true
 	}
 	if err := Prescan(text, e.limits.MaxTokens, e.limits.MaxNesting); err != nil {
 		return nil, e.fail(LimitExceeded, Error{Message: err.Error(), Extensions: code(string(graph.CodeLimit))}), false
@@ -311,8 +315,7 @@ func (e *Engine) document(text string) (*ast.Document, Result, bool) {
 	if vr := graphql.ValidateDocument(&e.schema, doc, e.rules); !vr.IsValid {
 		return nil, e.validationFailed(ValidationFailed, vr.Errors, text), false
 	}
-	e.store(text, doc)
-	return doc, Result{}, true
+	return e.store(text, doc), Result{}, true
 }
 
 func (e *Engine) validationFailed(o Outcome, errs []gqlerrors.FormattedError, text string) Result {
@@ -326,7 +329,7 @@ func (e *Engine) validationFailed(o Outcome, errs []gqlerrors.FormattedError, te
 	return e.fail(o, out...)
 }
 
-func (e *Engine) cached(text string) *ast.Document {
+func (e *Engine) cached(text string) *cached {
 	if e.limits.CacheSize < 0 {
 		return nil
 	}
@@ -337,24 +340,26 @@ func (e *Engine) cached(text string) *ast.Document {
 		return nil
 	}
 	e.lru.MoveToFront(el)
-	return el.Value.(*cached).doc
+	return el.Value.(*cached)
 }
 
-func (e *Engine) store(text string, doc *ast.Document) {
+func (e *Engine) store(text string, doc *ast.Document) *cached {
+	c := &cached{text: text, doc: doc}
 	if e.limits.CacheSize < 0 {
-		return
+		return c
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if _, ok := e.cache[text]; ok {
-		return
+	if el, ok := e.cache[text]; ok {
+		return el.Value.(*cached)
 	}
-	e.cache[text] = e.lru.PushFront(&cached{text: text, doc: doc})
+	e.cache[text] = e.lru.PushFront(c)
 	for e.lru.Len() > e.limits.CacheSize {
 		old := e.lru.Back()
 		e.lru.Remove(old)
 		delete(e.cache, old.Value.(*cached).text)
 	}
+	return c
 }
 
 // lines returns the byte offsets where the lines of text start ("\r\n",

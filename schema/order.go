@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"sort"
+	"sync/atomic"
 
 	"github.com/graphql-go/graphql"
 	"github.com/graphql-go/graphql/language/ast"
@@ -107,21 +108,33 @@ func writeLeaf(buf *bytes.Buffer, enc *json.Encoder, v any) error {
 
 // orderer rewrites graphql-go's result maps into Objects in selection-set
 // order for one request. Plans are memoised per merged selection and
-// runtime type, so the cost per object is one slice and a lookup per key.
+// runtime type (and kept with the cached document when no @skip /
+// @include takes a variable), so the cost per object is one slice and a
+// lookup per key.
 type orderer struct {
 	schema    *graphql.Schema
 	fragments map[string]*ast.FragmentDefinition
 	vars      map[string]any
 }
 
+// orderRoot is the plan of one operation of a document.
+type orderRoot struct {
+	fragments map[string]*ast.FragmentDefinition
+	plan      *selPlan
+	// static: no @skip / @include of the document takes a variable, so
+	// the plans hold for every request.
+	static bool
+}
+
 // selPlan is the merged selection of one response position (the selection
 // sets of every field with that key), planned lazily per runtime type.
+// Plans are shared by concurrent requests: the maps are copied on write.
 type selPlan struct {
 	sets   []*ast.SelectionSet
-	byType map[string]*typePlan
+	byType atomic.Pointer[map[string]*typePlan]
 	// union is the order across every type condition, for objects whose
 	// runtime type cannot be told.
-	union *typePlan
+	union atomic.Pointer[typePlan]
 }
 
 // typePlan is the collected fields of a selection on one object type.
@@ -134,28 +147,91 @@ type typePlan struct {
 
 // order returns data (graphql-go's result) with its objects as Objects in
 // the order of op's selection set; variables are the request's.
-func (e *Engine) order(doc *ast.Document, op *ast.OperationDefinition, variables map[string]any, data any) any {
+func (e *Engine) order(c *cached, op *ast.OperationDefinition, variables map[string]any, data any) any {
 	m, ok := data.(map[string]any)
 	if !ok {
 		return data
 	}
-	var root *graphql.Object
-	switch op.Operation {
-	case ast.OperationTypeMutation:
+	root := e.schema.QueryType()
+	if op.Operation == ast.OperationTypeMutation {
 		root = e.schema.MutationType()
-	default:
-		root = e.schema.QueryType()
 	}
 	if root == nil {
 		return data
 	}
-	o := &orderer{schema: &e.schema, fragments: map[string]*ast.FragmentDefinition{}, vars: variables}
-	for _, d := range doc.Definitions {
-		if f, ok := d.(*ast.FragmentDefinition); ok && f.Name != nil {
-			o.fragments[f.Name.Value] = f
+	var r *orderRoot
+	if v, ok := c.orders.Load(op); ok {
+		r = v.(*orderRoot)
+	} else {
+		r = newOrderRoot(c.doc, op)
+		if r.static {
+			if v, loaded := c.orders.LoadOrStore(op, r); loaded {
+				r = v.(*orderRoot)
+			}
 		}
 	}
-	// Variables the request leaves out take their default.
+	o := &orderer{schema: &e.schema, fragments: r.fragments}
+	if !r.static {
+		o.vars = withDefaults(op, variables)
+	}
+	return o.object(r.plan, root, m)
+}
+
+func newOrderRoot(doc *ast.Document, op *ast.OperationDefinition) *orderRoot {
+	r := &orderRoot{fragments: map[string]*ast.FragmentDefinition{}, plan: &selPlan{sets: []*ast.SelectionSet{op.SelectionSet}}, static: true}
+	for _, d := range doc.Definitions {
+		switch x := d.(type) {
+		case *ast.FragmentDefinition:
+			if x.Name != nil {
+				r.fragments[x.Name.Value] = x
+			}
+			if variableDirectives(x.SelectionSet) {
+				r.static = false
+			}
+		case *ast.OperationDefinition:
+			if x == op && variableDirectives(x.SelectionSet) {
+				r.static = false
+			}
+		}
+	}
+	return r
+}
+
+// variableDirectives reports whether a @skip / @include in set takes a
+// variable.
+func variableDirectives(set *ast.SelectionSet) bool {
+	if set == nil {
+		return false
+	}
+	for _, sel := range set.Selections {
+		var dirs []*ast.Directive
+		var sub *ast.SelectionSet
+		switch x := sel.(type) {
+		case *ast.Field:
+			dirs, sub = x.Directives, x.SelectionSet
+		case *ast.InlineFragment:
+			dirs, sub = x.Directives, x.SelectionSet
+		case *ast.FragmentSpread:
+			dirs = x.Directives
+		}
+		for _, d := range dirs {
+			for _, a := range d.Arguments {
+				if _, ok := a.Value.(*ast.Variable); ok {
+					return true
+				}
+			}
+		}
+		if variableDirectives(sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// withDefaults is variables plus the defaults of those the request leaves
+// out.
+func withDefaults(op *ast.OperationDefinition, variables map[string]any) map[string]any {
+	out := variables
 	copied := false
 	for _, vd := range op.VariableDefinitions {
 		if vd.Variable == nil || vd.Variable.Name == nil || vd.DefaultValue == nil {
@@ -167,16 +243,14 @@ func (e *Engine) order(doc *ast.Document, op *ast.OperationDefinition, variables
 		}
 		if !copied {
 			copied = true
-			cp := make(map[string]any, len(variables)+1)
+			out = make(map[string]any, len(variables)+1)
 			for k, v := range variables {
-				cp[k] = v
+				out[k] = v
 			}
-			o.vars = cp
 		}
-		o.vars[name] = literalValue(vd.DefaultValue, nil)
+		out[name] = literalValue(vd.DefaultValue, nil)
 	}
-	p := &selPlan{sets: []*ast.SelectionSet{op.SelectionSet}}
-	return o.object(p, root, m)
+	return out
 }
 
 // value orders v, of GraphQL type t, selected by p.
@@ -192,11 +266,11 @@ func (o *orderer) value(p *selPlan, t graphql.Type, v any) any {
 		if !ok {
 			return v
 		}
-		out := make([]any, len(l))
+		// graphql-go made the list for this result: reorder in place.
 		for i, e := range l {
-			out[i] = o.value(p, x.OfType, e)
+			l[i] = o.value(p, x.OfType, e)
 		}
-		return out
+		return l
 	case *graphql.Object:
 		m, ok := v.(map[string]any)
 		if !ok {
@@ -255,10 +329,11 @@ func (o *orderer) abstract(p *selPlan, a graphql.Abstract, m map[string]any) Obj
 		}
 	}
 	if found == nil {
-		if p.union == nil {
-			p.union = o.collect(p.sets, nil, a)
+		found = p.union.Load()
+		if found == nil {
+			found = o.collect(p.sets, nil, a)
+			p.union.Store(found)
 		}
-		found = p.union
 	}
 	return o.build(found, m)
 }
@@ -330,15 +405,30 @@ func (o *orderer) build(tp *typePlan, m map[string]any) Object {
 
 // plan returns the memoised plan of p on object type t.
 func (o *orderer) plan(p *selPlan, t *graphql.Object) *typePlan {
-	if tp, ok := p.byType[t.Name()]; ok {
-		return tp
-	}
-	if p.byType == nil {
-		p.byType = map[string]*typePlan{}
+	name := t.Name()
+	old := p.byType.Load()
+	if old != nil {
+		if tp, ok := (*old)[name]; ok {
+			return tp
+		}
 	}
 	tp := o.collect(p.sets, t, nil)
-	p.byType[t.Name()] = tp
-	return tp
+	for {
+		m := make(map[string]*typePlan, 1)
+		if old != nil {
+			if prev, ok := (*old)[name]; ok {
+				return prev
+			}
+			for k, v := range *old {
+				m[k] = v
+			}
+		}
+		m[name] = tp
+		if p.byType.CompareAndSwap(old, &m) {
+			return tp
+		}
+		old = p.byType.Load()
+	}
 }
 
 // collect merges sets as the executor does for an object of type t:

@@ -196,3 +196,34 @@ func TestObjectJSON(t *testing.T) {
 		t.Error("Get absent")
 	}
 }
+
+// TestSelectionOrderCachedDocument: the same document, cached, ordered
+// under different variables and from concurrent requests.
+func TestSelectionOrderCachedDocument(t *testing.T) {
+	e, _ := memEngine(t)
+	q := `query($a: Boolean!) { chain(id: "chain:ai") { name @include(if: $a) id ...F } } fragment F on Chain { nameZh @skip(if: $a) keyChain name }`
+	for _, c := range []struct {
+		a    bool
+		want string
+	}{{true, `{chain:{name,id,keyChain}}`}, {false, `{chain:{id,nameZh,keyChain,name}}`}, {true, `{chain:{name,id,keyChain}}`}} {
+		b, _ := json.Marshal(e.Do(context.Background(), schema.Request{Query: q, Variables: map[string]any{"a": c.a}}).Data)
+		if got := keyShape(t, b); got != c.want {
+			t.Errorf("a=%v: got %s, want %s", c.a, got, c.want)
+		}
+	}
+	dash, vars := readGolden(t, "dashboard")
+	want, _ := json.Marshal(e.Do(context.Background(), schema.Request{Query: dash, Variables: vars}).Data)
+	fresh, _ := memEngine(t) // plans built by the concurrent requests
+	done := make(chan []byte)
+	for i := 0; i < 4; i++ {
+		go func() {
+			b, _ := json.Marshal(fresh.Do(context.Background(), schema.Request{Query: dash, Variables: vars}).Data)
+			done <- b
+		}()
+	}
+	for i := 0; i < 4; i++ {
+		if b := <-done; !bytes.Equal(b, want) {
+			t.Errorf("concurrent request differs:\n%s", b)
+		}
+	}
+}
