@@ -154,6 +154,14 @@ func NewEngine(d *Deps, l Limits) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	// graphql-go builds each enum's lookup maps lazily, unsynchronised:
+	// concurrent first requests raced on them. Build them now.
+	for _, t := range s.TypeMap() {
+		if en, ok := t.(*graphql.Enum); ok {
+			en.ParseValue("")
+			en.Serialize(nil)
+		}
+	}
 	var rules []graphql.ValidationRuleFn
 	for _, r := range graphql.SpecifiedRules {
 		if fmt.Sprintf("%p", r) != fmt.Sprintf("%p", graphql.NoFragmentCyclesRule) {
