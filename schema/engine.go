@@ -142,6 +142,10 @@ type cached struct {
 	// orders holds the key-order plans of the document's operations when
 	// they do not depend on variables (see order.go).
 	orders sync.Map // *ast.OperationDefinition -> *orderRoot
+	// exec is the document executed: doc with a __typename under every
+	// abstract selection (see execDocument).
+	execOnce sync.Once
+	exec     *ast.Document
 }
 
 // NewEngine builds the schema over d and an engine with limits l. The
@@ -200,7 +204,8 @@ func (e *Engine) Do(ctx context.Context, req Request) Result {
 	if req.Caller != "" {
 		ctx = WithCaller(ctx, req.Caller)
 	}
-	r := graphql.Execute(graphql.ExecuteParams{Schema: e.schema, AST: doc, OperationName: req.OperationName, Args: req.Variables, Context: ctx})
+	entry.execOnce.Do(func() { entry.exec = e.execDocument(doc) })
+	r := graphql.Execute(graphql.ExecuteParams{Schema: e.schema, AST: entry.exec, OperationName: req.OperationName, Args: req.Variables, Context: ctx})
 	// graphql-go returns objects as maps: give them the selection set's
 	// order (the spec's "ordered like the selection set").
 	out := Result{Outcome: Executed, HasData: true, Data: e.order(entry, op, req.Variables, r.Data)}

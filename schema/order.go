@@ -8,6 +8,7 @@ import (
 
 	"github.com/graphql-go/graphql"
 	"github.com/graphql-go/graphql/language/ast"
+	"github.com/graphql-go/graphql/language/kinds"
 )
 
 // Object is a response object whose keys keep the order of the query's
@@ -293,10 +294,16 @@ func (o *orderer) object(p *selPlan, t *graphql.Object, m map[string]any) Object
 }
 
 // abstract orders m, whose type is one of the possible types of a: the one
-// named by a selected __typename, else the only one whose collected keys
+// the engine's own __typename (typeKey) names, else the one named by a
+// selected __typename, else the only one whose collected keys
 // are exactly m's keys (or several that agree on the order), else the
 // order of first appearance across every type condition.
 func (o *orderer) abstract(p *selPlan, a graphql.Abstract, m map[string]any) Object {
+	if name, ok := m[typeKey].(string); ok {
+		if t, ok := o.schema.Type(name).(*graphql.Object); ok && possibleType(o.schema, a, t) {
+			return o.build(o.plan(p, t), m)
+		}
+	}
 	possible := o.schema.PossibleTypes(a)
 	for _, t := range possible {
 		tp := o.plan(p, t)
@@ -386,13 +393,16 @@ func (o *orderer) build(tp *typePlan, m map[string]any) Object {
 	if len(out) == len(m) {
 		return out
 	}
+	if _, ok := m[typeKey]; ok && len(out) == len(m)-1 {
+		return out
+	}
 	placed := make(map[string]bool, len(out))
 	for _, f := range out {
 		placed[f.Key] = true
 	}
 	var rest []string
 	for k := range m {
-		if !placed[k] {
+		if !placed[k] && k != typeKey {
 			rest = append(rest, k)
 		}
 	}
@@ -511,7 +521,7 @@ func (o *orderer) applies(cond *ast.Named, t *graphql.Object) bool {
 		return true
 	}
 	if a, ok := o.schema.Type(name).(graphql.Abstract); ok {
-		return o.schema.IsPossibleType(a, t)
+		return possibleType(o.schema, a, t)
 	}
 	return false
 }
@@ -559,4 +569,124 @@ func (o *orderer) unionFieldType(a graphql.Abstract, name string) graphql.Type {
 		found = f.Type
 	}
 	return found
+}
+
+// typeKey is the response key of the __typename the engine adds to every
+// selection on an interface or union, so that the order of each object
+// follows its runtime type exactly; it is dropped from the response
+// unless the query selects that key itself.
+const typeKey = "__chainkgTypename"
+
+// execDocument returns doc with a __typename (aliased typeKey) added to
+// every selection set of an abstract type; doc itself when it has none.
+// Copies share everything but the selection sets they change, and keep
+// their locations, so errors point into the request as before.
+func (e *Engine) execDocument(doc *ast.Document) *ast.Document {
+	rw := &rewriter{schema: &e.schema}
+	defs := make([]ast.Node, len(doc.Definitions))
+	for i, d := range doc.Definitions {
+		defs[i] = d
+		switch x := d.(type) {
+		case *ast.OperationDefinition:
+			var root graphql.Type = e.schema.QueryType()
+			if x.Operation == ast.OperationTypeMutation {
+				root = e.schema.MutationType()
+			}
+			c := *x
+			c.SelectionSet = rw.set(x.SelectionSet, root)
+			defs[i] = &c
+		case *ast.FragmentDefinition:
+			if x.TypeCondition == nil || x.TypeCondition.Name == nil {
+				continue
+			}
+			c := *x
+			c.SelectionSet = rw.set(x.SelectionSet, e.schema.Type(x.TypeCondition.Name.Value))
+			defs[i] = &c
+		}
+	}
+	if !rw.changed {
+		return doc
+	}
+	out := *doc
+	out.Definitions = defs
+	return &out
+}
+
+type rewriter struct {
+	schema  *graphql.Schema
+	changed bool
+}
+
+// set copies s, selected on parent, adding typeKey under abstract fields.
+func (rw *rewriter) set(s *ast.SelectionSet, parent graphql.Type) *ast.SelectionSet {
+	if s == nil {
+		return nil
+	}
+	out := *s
+	out.Selections = make([]ast.Selection, len(s.Selections))
+	for i, sel := range s.Selections {
+		out.Selections[i] = sel
+		switch x := sel.(type) {
+		case *ast.Field:
+			if x.SelectionSet == nil || x.Name == nil {
+				continue
+			}
+			named, _ := graphql.GetNamed(rw.fieldType(parent, x.Name.Value)).(graphql.Type)
+			c := *x
+			c.SelectionSet = rw.set(x.SelectionSet, named)
+			if _, ok := named.(graphql.Abstract); ok {
+				c.SelectionSet.Selections = append(c.SelectionSet.Selections, &ast.Field{
+					Kind:  kinds.Field,
+					Alias: &ast.Name{Kind: kinds.Name, Value: typeKey},
+					Name:  &ast.Name{Kind: kinds.Name, Value: "__typename"},
+				})
+				rw.changed = true
+			}
+			out.Selections[i] = &c
+		case *ast.InlineFragment:
+			p := parent
+			if x.TypeCondition != nil && x.TypeCondition.Name != nil {
+				p = rw.schema.Type(x.TypeCondition.Name.Value)
+			}
+			c := *x
+			c.SelectionSet = rw.set(x.SelectionSet, p)
+			out.Selections[i] = &c
+		}
+	}
+	return &out
+}
+
+// fieldType is the type of field name on parent (an object or an
+// interface), nil when unknown.
+func (rw *rewriter) fieldType(parent graphql.Type, name string) graphql.Type {
+	switch name {
+	case "__schema":
+		return graphql.SchemaMetaFieldDef.Type
+	case "__type":
+		return graphql.TypeMetaFieldDef.Type
+	}
+	var fields graphql.FieldDefinitionMap
+	switch p := parent.(type) {
+	case *graphql.Object:
+		fields = p.Fields()
+	case *graphql.Interface:
+		fields = p.Fields()
+	default:
+		return nil
+	}
+	if f, ok := fields[name]; ok && f != nil {
+		return f.Type
+	}
+	return nil
+}
+
+// possibleType reports whether t is a possible type of a (graphql-go's
+// Schema.IsPossibleType writes a memo into the schema unsynchronised).
+func possibleType(s *graphql.Schema, a graphql.Abstract, t *graphql.Object) bool {
+	for _, pt := range s.PossibleTypes(a) {
+		if pt == t {
+			return true
+		}
+	}
+	return false
 }
