@@ -39,7 +39,7 @@ WITH c, rev, segs, linked, chains, fields,
   + COLLECT { UNWIND [c] + allSegs + fields AS y MATCH (x)-[:SERVES]->(y) RETURN x }
   + COLLECT { MATCH (x)-[:MASTERS|LEADS]->(c) RETURN x } AS actors
 WITH c, rev, segs, linked, chains, fields, actors,
-  COLLECT { UNWIND actors AS x WITH DISTINCT x MATCH (x)-[:PRODUCED]->(a) RETURN DISTINCT a } AS achs
+  COLLECT { UNWIND actors AS x MATCH (x)-[:PRODUCED]->(a) RETURN DISTINCT a } AS achs
 WITH c, rev, segs, linked, chains, fields, actors, achs,
   COLLECT { UNWIND achs AS a MATCH (y)-[:VALUES|VALIDATES]->(a) RETURN y }
   + COLLECT { UNWIND achs AS a MATCH (a)-[:TRANSFERRED_TO]->(y) RETURN y } AS via
