@@ -204,7 +204,7 @@ func (e *Engine) Do(ctx context.Context, req Request) Result {
 	if req.Caller != "" {
 		ctx = WithCaller(ctx, req.Caller)
 	}
-	entry.execOnce.Do(func() { entry.exec = e.execDocument(doc) })
+	entry.execOnce.Do(func() { entry.exec = e.execDocument(entry) })
 	r := graphql.Execute(graphql.ExecuteParams{Schema: e.schema, AST: entry.exec, OperationName: req.OperationName, Args: req.Variables, Context: ctx})
 	// graphql-go returns objects as maps: give them the selection set's
 	// order (the spec's "ordered like the selection set").

@@ -3,6 +3,7 @@ package schema
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"sort"
 	"sync/atomic"
 
@@ -144,6 +145,7 @@ type typePlan struct {
 	types    []graphql.Type // return type per key (nil: unknown, kept as is)
 	children []*selPlan     // per key, nil for leaves
 	typename []bool         // the key is __typename
+	fields   [][]*ast.Field // per key, the merged field nodes
 }
 
 // order returns data (graphql-go's result) with its objects as Objects in
@@ -160,22 +162,26 @@ func (e *Engine) order(c *cached, op *ast.OperationDefinition, variables map[str
 	if root == nil {
 		return data
 	}
-	var r *orderRoot
-	if v, ok := c.orders.Load(op); ok {
-		r = v.(*orderRoot)
-	} else {
-		r = newOrderRoot(c.doc, op)
-		if r.static {
-			if v, loaded := c.orders.LoadOrStore(op, r); loaded {
-				r = v.(*orderRoot)
-			}
-		}
-	}
+	r := c.orderRoot(op)
 	o := &orderer{schema: &e.schema, fragments: r.fragments}
 	if !r.static {
 		o.vars = withDefaults(op, variables)
 	}
 	return o.object(r.plan, root, m)
+}
+
+// orderRoot returns the plan of op, kept with the document when static.
+func (c *cached) orderRoot(op *ast.OperationDefinition) *orderRoot {
+	if v, ok := c.orders.Load(op); ok {
+		return v.(*orderRoot)
+	}
+	r := newOrderRoot(c.doc, op)
+	if r.static {
+		if v, loaded := c.orders.LoadOrStore(op, r); loaded {
+			r = v.(*orderRoot)
+		}
+	}
+	return r
 }
 
 func newOrderRoot(doc *ast.Document, op *ast.OperationDefinition) *orderRoot {
@@ -492,6 +498,7 @@ func (o *orderer) collect(sets []*ast.SelectionSet, t *graphql.Object, a graphql
 	for _, s := range sets {
 		visit(s)
 	}
+	tp.fields = fields
 	tp.types = make([]graphql.Type, len(tp.keys))
 	tp.children = make([]*selPlan, len(tp.keys))
 	tp.typename = make([]bool, len(tp.keys))
@@ -577,12 +584,15 @@ func (o *orderer) unionFieldType(a graphql.Abstract, name string) graphql.Type {
 // unless the query selects that key itself.
 const typeKey = "__chainkgTypename"
 
-// execDocument returns doc with a __typename (aliased typeKey) added to
-// every selection set of an abstract type; doc itself when it has none.
+// execDocument returns c's document with a __typename (aliased typeKey)
+// added to the selection sets of an abstract type where the keys alone
+// cannot tell how to order the object (see ambiguous); the document itself
+// when there is none.
 // Copies share everything but the selection sets they change, and keep
 // their locations, so errors point into the request as before.
-func (e *Engine) execDocument(doc *ast.Document) *ast.Document {
-	rw := &rewriter{schema: &e.schema}
+func (e *Engine) execDocument(c *cached) *ast.Document {
+	doc := c.doc
+	rw := &rewriter{schema: &e.schema, need: e.ambiguous(c)}
 	defs := make([]ast.Node, len(doc.Definitions))
 	for i, d := range doc.Definitions {
 		defs[i] = d
@@ -613,7 +623,10 @@ func (e *Engine) execDocument(doc *ast.Document) *ast.Document {
 }
 
 type rewriter struct {
-	schema  *graphql.Schema
+	schema *graphql.Schema
+	// need holds the fields that need the engine's __typename; nil: every
+	// field of an abstract type.
+	need    map[*ast.Field]bool
 	changed bool
 }
 
@@ -634,7 +647,7 @@ func (rw *rewriter) set(s *ast.SelectionSet, parent graphql.Type) *ast.Selection
 			named, _ := graphql.GetNamed(rw.fieldType(parent, x.Name.Value)).(graphql.Type)
 			c := *x
 			c.SelectionSet = rw.set(x.SelectionSet, named)
-			if _, ok := named.(graphql.Abstract); ok {
+			if _, ok := named.(graphql.Abstract); ok && (rw.need == nil || rw.need[x]) {
 				c.SelectionSet.Selections = append(c.SelectionSet.Selections, &ast.Field{
 					Kind:  kinds.Field,
 					Alias: &ast.Name{Kind: kinds.Name, Value: typeKey},
@@ -685,6 +698,125 @@ func (rw *rewriter) fieldType(parent graphql.Type, name string) graphql.Type {
 func possibleType(s *graphql.Schema, a graphql.Abstract, t *graphql.Object) bool {
 	for _, pt := range s.PossibleTypes(a) {
 		if pt == t {
+			return true
+		}
+	}
+	return false
+}
+
+// ambiguous returns the fields of an abstract type under which objects of
+// two possible types would have the same keys but a different order (or
+// different nested selections or types): only there does ordering need
+// the runtime type, elsewhere the key set tells it. nil (every abstract
+// field) when a @skip / @include takes a variable, as the plans then
+// depend on the request.
+func (e *Engine) ambiguous(c *cached) map[*ast.Field]bool {
+	var roots []*orderRoot
+	var types []*graphql.Object
+	for _, d := range c.doc.Definitions {
+		op, ok := d.(*ast.OperationDefinition)
+		if !ok {
+			continue
+		}
+		r := c.orderRoot(op)
+		if !r.static {
+			return nil
+		}
+		t := e.schema.QueryType()
+		if op.Operation == ast.OperationTypeMutation {
+			t = e.schema.MutationType()
+		}
+		if t != nil {
+			roots, types = append(roots, r), append(types, t)
+		}
+	}
+	out := map[*ast.Field]bool{}
+	seen := map[string]bool{}
+	var walk func(o *orderer, p *selPlan, t graphql.Type, fields []*ast.Field)
+	children := func(o *orderer, tp *typePlan) {
+		for i := range tp.keys {
+			if tp.children[i] != nil && len(tp.children[i].sets) > 0 {
+				walk(o, tp.children[i], tp.types[i], tp.fields[i])
+			}
+		}
+	}
+	walk = func(o *orderer, p *selPlan, t graphql.Type, fields []*ast.Field) {
+		named, ok := graphql.GetNamed(t).(graphql.Type)
+		if !ok || named == nil {
+			return
+		}
+		key := named.Name()
+		for _, s := range p.sets {
+			key += fmt.Sprintf(",%p", s)
+		}
+		if seen[key] {
+			return
+		}
+		seen[key] = true
+		switch n := named.(type) {
+		case *graphql.Object:
+			children(o, o.plan(p, n))
+		case graphql.Abstract:
+			var plans []*typePlan
+			for _, pt := range o.schema.PossibleTypes(n) {
+				plans = append(plans, o.plan(p, pt))
+			}
+			if ambiguousPlans(plans) {
+				for _, f := range fields {
+					out[f] = true
+				}
+			}
+			for _, tp := range plans {
+				children(o, tp)
+			}
+		}
+	}
+	for i, r := range roots {
+		o := &orderer{schema: &e.schema, fragments: r.fragments}
+		children(o, o.plan(r.plan, types[i]))
+	}
+	return out
+}
+
+// ambiguousPlans: two plans have the same keys but differ in order, field
+// nodes or field types.
+func ambiguousPlans(plans []*typePlan) bool {
+	for i, a := range plans {
+		for _, b := range plans[i+1:] {
+			if len(a.keys) != len(b.keys) {
+				continue
+			}
+			same := true
+			for _, k := range a.keys {
+				if !contains(b.keys, k) {
+					same = false
+					break
+				}
+			}
+			if !same {
+				continue
+			}
+			if !equalStrings(a.keys, b.keys) || !sameChildren(a, b) {
+				return true
+			}
+			for j := range a.fields {
+				if len(a.fields[j]) != len(b.fields[j]) {
+					return true
+				}
+				for x := range a.fields[j] {
+					if a.fields[j][x] != b.fields[j][x] {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
+func contains(l []string, s string) bool {
+	for _, x := range l {
+		if x == s {
 			return true
 		}
 	}

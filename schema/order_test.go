@@ -99,6 +99,8 @@ func TestSelectionOrder(t *testing.T) {
 			`{node:{__typename,id,name}}`},
 		{"same keys, order by runtime type", `{ nodes(ids: ["ent:moxing", "chain:h2"]) { ... on Chain { name id } id name } }`, nil,
 			`{nodes:[{id,name},{name,id}]}`},
+		{"same keys, with a variable directive", `query($t: Boolean = true) { nodes(ids: ["ent:moxing", "chain:h2"]) { ... on Chain { name id } id name @include(if: $t) } }`, nil,
+			`{nodes:[{id,name},{name,id}]}`},
 		{"fragment spread, same keys", `{ node(id: "chain:h2") { ...E ...C } } fragment E on Enterprise { id name } fragment C on Chain { name id }`, nil,
 			`{node:{name,id}}`},
 		{"the engine's typename key taken by the query", `{ node(id: "ent:moxing") { name __chainkgTypename: id ... on Chain { keyChain } } }`, nil,
