@@ -435,8 +435,10 @@ func (s *Store) upsertEdgesTx(ctx context.Context, tx neo4j.ManagedTransaction, 
 				old, isStr := r.Values[3].(string)
 				before[j] = edgeBefore{seen: true, existed: !isStr || old != "", hash: old}
 			}
-			if len(recs) < len(rows) {
-				complete = false
+			for _, j := range js[c[0]:c[1]] {
+				if !before[j].seen {
+					complete = false // an endpoint is missing
+				}
 			}
 		}
 		if !complete {
