@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-
 	"chainkg/graph"
 	"chainkg/graph/memstore"
 	"chainkg/graph/neo4jstore"
