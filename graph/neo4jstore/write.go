@@ -9,6 +9,7 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"strings"
 
 	"chainkg/graph"
 
@@ -31,25 +32,30 @@ const (
 	// updateNodesCypher replaces all properties of existing nodes (SET n =
 	// map removes the ones not in the map).
 	updateNodesCypher = "UNWIND $rows AS row MATCH (n:Node {id: row.id}) SET n = row.props"
-	// upsertEdgesCypher writes the edges of one type in one pass and
-	// reports, per row, what was there before; %s is the relationship
-	// type. Rows are [from, to, props, index]. Both endpoints are seeked by
-	// the :Node id constraint first, so MERGE finds the relationship with
-	// Expand(Into) from the less connected end (never an Expand(All) over a
-	// supernode's edges). MERGE is the concurrency guard: no constraint can
-	// make (type, from, to) unique, and MERGE locks both endpoints, so two
-	// concurrent writers of one new edge never make two. A created edge is
-	// marked with the empty hash (never a real one: a stored edge without
-	// _h reads as null), so `old` tells created ('') from stored (its hash
-	// or null); props are written only when the hash differs. A row whose
-	// endpoint is missing returns nothing: the caller then diagnoses and
-	// rolls the transaction back.
+	// upsertEdgesCypher writes the edges of one type in one pass; %[1]s
+	// is the relationship type, %[2]s the test that the endpoints' kinds
+	// fit it (from the allowlist, see endpointTest). Rows are [from, to,
+	// props, index]. Both endpoints are seeked by the :Node id constraint
+	// first, so MERGE finds the relationship with Expand(Into) from the less
+	// connected end (never an Expand(All) over a supernode's edges). MERGE
+	// is the concurrency guard: no constraint can make (type, from, to)
+	// unique, and MERGE locks both endpoints, so two concurrent writers of
+	// one new edge never make two. A created edge is marked with the empty
+	// hash (never a real one: a stored edge without _h reads as null), so
+	// `old` tells created ('') from stored (its hash or null); props are
+	// written only when the hash differs. One record comes back: the number
+	// of rows that created an edge between fitting endpoints, and [index,
+	// old hash, kinds fit] for every other row. A row whose endpoint is
+	// missing yields nothing: the caller then diagnoses and rolls the
+	// transaction back.
 	upsertEdgesCypher = "UNWIND $rows AS row " +
 		"MATCH (a:Node {id: row[0]}) MATCH (b:Node {id: row[1]}) " +
-		"MERGE (a)-[r:%s]->(b) ON CREATE SET r._h = '' " +
+		"MERGE (a)-[r:%[1]s]->(b) ON CREATE SET r._h = '' " +
 		"WITH a, b, r, row, r._h AS old " +
 		"FOREACH (_ IN CASE WHEN old = row[2]._h THEN [] ELSE [1] END | SET r = row[2]) " +
-		"RETURN row[3] AS i, labels(a) AS la, labels(b) AS lb, old"
+		"WITH row, old, %[2]s AS fit " +
+		"RETURN sum(CASE WHEN old = '' AND fit THEN 1 ELSE 0 END) AS created, " +
+		"collect(CASE WHEN old = '' AND fit THEN null ELSE [row[3], old, fit] END) AS other"
 	// removeEdgeCypher deletes one edge; %s is the relationship type.
 	removeEdgeCypher = "MATCH (a:Node {id: $f}) MATCH (b:Node {id: $t}) MATCH (a)-[r:%s]->(b) DELETE r RETURN count(*) AS c"
 	// bumpRevisionCypher increments the graph revision in the writing
@@ -408,7 +414,11 @@ func (s *Store) upsertEdgesTx(ctx context.Context, tx neo4j.ManagedTransaction, 
 		if err != nil {
 			return nil, err
 		}
-		stmt := fmt.Sprintf(upsertEdgesCypher, rel)
+		fit, err := endpointTest(t)
+		if err != nil {
+			return nil, err
+		}
+		stmt := fmt.Sprintf(upsertEdgesCypher, rel, fit)
 		js := p.byType[t]
 		for _, c := range chunks(len(js), s.cfg.BatchSize) {
 			rows := make([]any, 0, c[1]-c[0])
@@ -420,25 +430,33 @@ func (s *Store) upsertEdgesTx(ctx context.Context, tx neo4j.ManagedTransaction, 
 			if err != nil {
 				return nil, err
 			}
-			for _, r := range recs {
-				j := int(toInt64(r.Values[0]))
+			if len(recs) != 1 {
+				return nil, graph.Errorf(graph.CodeInternal, "neo4j: upsert edges: %d result records, want 1", len(recs))
+			}
+			created := int(toInt64(recs[0].Values[0]))
+			others, _ := recs[0].Values[1].([]any)
+			for _, o := range others {
+				v, _ := o.([]any)
+				if len(v) != 3 {
+					return nil, graph.Errorf(graph.CodeInternal, "neo4j: upsert edges: malformed row report %v", o)
+				}
+				j := int(toInt64(v[0]))
 				if j < 0 || j >= len(before) {
 					return nil, graph.Errorf(graph.CodeInternal, "neo4j: upsert edges: row index %d out of range", j)
 				}
-				k := p.keys[j]
-				if _, ok := kinds[k.From]; !ok {
-					kinds[k.From] = kindFromLabels(r.Values[1])
+				if ok, _ := v[2].(bool); !ok {
+					complete = false // an endpoint of the wrong kind
 				}
-				if _, ok := kinds[k.To]; !ok {
-					kinds[k.To] = kindFromLabels(r.Values[2])
+				if !before[j].seen {
+					created++ // counts the distinct keys reported
 				}
-				old, isStr := r.Values[3].(string)
+				old, isStr := v[1].(string)
 				before[j] = edgeBefore{seen: true, existed: !isStr || old != "", hash: old}
 			}
-			for _, j := range js[c[0]:c[1]] {
-				if !before[j].seen {
-					complete = false // an endpoint is missing
-				}
+			// Every key not reported created its edge (both endpoints
+			// exist and fit); fewer than the batch means one is missing.
+			if created != len(rows) {
+				complete = false
 			}
 		}
 		if !complete {
@@ -452,8 +470,13 @@ func (s *Store) upsertEdgesTx(ctx context.Context, tx neo4j.ManagedTransaction, 
 			return nil, err
 		}
 	}
-	// Check every endpoint, in input order, as before writing anything.
+	// Check every endpoint, in input order, as before writing anything
+	// (only after a failed batch: otherwise the statements found every
+	// endpoint and fitting kinds).
 	for _, e := range edges {
+		if complete {
+			break
+		}
 		for _, id := range []string{e.From, e.To} {
 			if _, ok := kinds[id]; !ok {
 				return nil, &graph.Error{Code: graph.CodeNotFound, Field: "id", Msg: fmt.Sprintf("node %q not found (edge %s)", id, e.Key())}
@@ -464,7 +487,7 @@ func (s *Store) upsertEdgesTx(ctx context.Context, tx neo4j.ManagedTransaction, 
 		}
 	}
 	if !complete {
-		return nil, graph.Errorf(graph.CodeInternal, "neo4j: upsert edges: a row wrote nothing although both endpoints exist")
+		return nil, graph.Errorf(graph.CodeInternal, "neo4j: upsert edges: a batch reported a missing or unfitting endpoint that the check does not find")
 	}
 	// Count in input order, as if written one by one.
 	stats := graph.NewWriteStats()
@@ -492,6 +515,39 @@ func (s *Store) upsertEdgesTx(ctx context.Context, tx neo4j.ManagedTransaction, 
 		return nil, err
 	}
 	return stats, nil
+}
+
+// endpointTest is the Cypher test that the endpoints a and b of a
+// relation of type t have kinds it allows (graph.RelSpec.Allows), labels
+// from the allowlist.
+func endpointTest(t graph.RelType) (string, error) {
+	spec, ok := graph.LookupRel(t)
+	if !ok {
+		return "", graph.Errorf(graph.CodeInvalidInput, "unknown relation type %q", t)
+	}
+	side := func(v string, kinds []graph.Kind) (string, error) {
+		var terms []string
+		for _, k := range kinds {
+			l, err := kindLabel(k)
+			if err != nil {
+				return "", err
+			}
+			terms = append(terms, v+":"+l)
+		}
+		if len(terms) == 0 {
+			return "false", nil
+		}
+		return "(" + strings.Join(terms, " OR ") + ")", nil
+	}
+	from, err := side("a", spec.From)
+	if err != nil {
+		return "", err
+	}
+	to, err := side("b", spec.To)
+	if err != nil {
+		return "", err
+	}
+	return "(" + from + " AND " + to + ")", nil
 }
 
 // readEndpointKinds adds to kinds the kind of every stored endpoint of

@@ -69,10 +69,14 @@ func TestUpsertEdgesPlan(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			fit, err := endpointTest(spec.Type)
+			if err != nil {
+				t.Fatal(err)
+			}
 			sess := s.session(ctx, neo4j.AccessModeWrite)
 			defer sess.Close(ctx)
 			rows := []any{[]any{"a", "b", map[string]any{"_h": "x"}, int64(0)}}
-			res, err := sess.Run(ctx, "EXPLAIN "+fmt.Sprintf(upsertEdgesCypher, rel), map[string]any{"rows": rows})
+			res, err := sess.Run(ctx, "EXPLAIN "+fmt.Sprintf(upsertEdgesCypher, rel, fit), map[string]any{"rows": rows})
 			if err != nil {
 				t.Fatal(err)
 			}
