@@ -10,8 +10,6 @@ import (
 
 	"chainkg/data"
 	"chainkg/graph"
-	"chainkg/graph/neo4jstore"
-	"chainkg/graph/storetest"
 	"chainkg/loaders"
 )
 
@@ -111,19 +109,8 @@ func TestAnalyzeErrors(t *testing.T) {
 // checks that `analyze --neo4j` prints the same report as the embedded
 // store (the graph revision aside).
 func TestAnalyzeNeo4jMatchesEmbedded(t *testing.T) {
-	env := storetest.Neo4j(t)
 	ctx := context.Background()
-	s, err := neo4jstore.Open(ctx, neo4jstore.Config{URI: env.URI, Username: env.Username, Password: env.Password})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close(ctx)
-	if err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Reset(ctx); err != nil {
-		t.Fatal(err)
-	}
+	s, env := emptyNeo4j(t)
 	ds, err := loaders.ReadDataset(data.FS, data.Default)
 	if err != nil {
 		t.Fatal(err)
