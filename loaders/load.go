@@ -37,6 +37,10 @@ type Options struct {
 	// Progress, if set, is called after each batch with the rows written so
 	// far and the total.
 	Progress func(done, total int)
+	// Workers is how many batches LoadDir writes at once (each its own
+	// transaction); the next batch is read while they are written. Default
+	// 1. Node batches all commit before the first edge batch starts.
+	Workers int
 }
 
 // Report says what a load did, per node kind and per relation type. It

@@ -9,6 +9,7 @@ import (
 	"math"
 	"path"
 	"slices"
+	"sync"
 	"time"
 
 	"chainkg/graph"
@@ -31,6 +32,9 @@ func LoadDir(ctx context.Context, w Writer, fsys fs.FS, dir string, opts Options
 	if err != nil {
 		return nil, err
 	}
+	// The store's counts are read while pass 1 runs (a cold server takes a
+	// second or so to plan its first query); checkStore waits for them.
+	stats := startStats(ctx, w)
 	// Pass 1: validate and index.
 	ix := &indexSink{nodes: map[string]seenNode{}, edges: map[uint64]seenEdge{}, ovf: map[graph.EdgeKey]seenEdge{}, seed: maphash.MakeSeed(), seed2: maphash.MakeSeed(),
 		nodeRows: map[string]int{}, edgeRows: map[string]int{}}
@@ -55,7 +59,7 @@ func LoadDir(ctx context.Context, w Writer, fsys fs.FS, dir string, opts Options
 			rep.Edges = append(rep.Edges, KindReport{Kind: string(r.Type), Rows: n})
 		}
 	}
-	if err := ix.checkStore(ctx, w, opts.BatchSize, rep); err != nil {
+	if err := ix.checkStore(ctx, w, stats, opts.BatchSize, rep); err != nil {
 		rep.finish(start)
 		return rep, err
 	}
@@ -72,9 +76,13 @@ func LoadDir(ctx context.Context, w Writer, fsys fs.FS, dir string, opts Options
 	b2.sink = em
 	b2.trusted = true
 	em.b = b2
+	em.start()
 	stop := b2.walk(fsys, dir, m, func() {
 		if em.err == nil {
 			em.err = em.flushNodes()
+		}
+		if em.err == nil {
+			em.err = em.barrier() // every node committed before the first edge
 		}
 		em.nodesDone = true
 		for _, e := range em.deferred {
@@ -87,6 +95,9 @@ func LoadDir(ctx context.Context, w Writer, fsys fs.FS, dir string, opts Options
 	})
 	if em.err == nil {
 		em.err = em.flushEdges()
+	}
+	if err := em.stop(); em.err == nil {
+		em.err = err
 	}
 	if em.err != nil {
 		rep.finish(start)
@@ -280,7 +291,29 @@ func (ix *indexSink) checkEdge(e graph.Edge, loc Location) error {
 }
 
 // checkStore runs Load's store checks on the index.
-func (ix *indexSink) checkStore(ctx context.Context, w Writer, batch int, rep *Report) error {
+// storeStats is a Stats call running in the background (nil when the
+// Writer has no Stats).
+type storeStats chan statsResult
+
+type statsResult struct {
+	st  graph.Stats
+	err error
+}
+
+func startStats(ctx context.Context, w Writer) storeStats {
+	s, ok := w.(statser)
+	if !ok {
+		return nil
+	}
+	ch := make(storeStats, 1)
+	go func() {
+		st, err := s.Stats(ctx)
+		ch <- statsResult{st, err}
+	}()
+	return ch
+}
+
+func (ix *indexSink) checkStore(ctx context.Context, w Writer, stats storeStats, batch int, rep *Report) error {
 	probe := &Dataset{Edges: ix.external, edgeLoc: ix.externalLoc}
 	ext := map[string]bool{}
 	for _, e := range ix.external {
@@ -300,12 +333,12 @@ func (ix *indexSink) checkStore(ctx context.Context, w Writer, batch int, rep *R
 			}
 		}
 	}
-	if s, ok := w.(statser); ok {
-		st, err := s.Stats(ctx)
-		if err != nil {
-			return fmt.Errorf("read store stats: %w", err)
+	if stats != nil {
+		r := <-stats
+		if r.err != nil {
+			return fmt.Errorf("read store stats: %w", r.err)
 		}
-		if st.Nodes == 0 {
+		if r.st.Nodes == 0 {
 			return rejectExternal(probe, map[string]graph.Kind{}, rep)
 		}
 	}
@@ -356,23 +389,97 @@ func (ix *indexSink) checkStore(ctx context.Context, w Writer, batch int, rep *R
 }
 
 // emitSink is pass 2: it writes the first occurrence of every node and edge
-// in batches.
+// in batches. Batches go to Options.Workers writer goroutines, so the next
+// batch is parsed (and, with 2+ workers, written) while the store works on
+// the previous ones; every node batch is committed before the first edge
+// batch is sent (edges need their endpoints).
 type emitSink struct {
-	ctx         context.Context
-	w           Writer
-	b           *builder
-	ix          *indexSink
-	opts        Options
-	rep         *Report
-	nodes       []graph.Node
-	edges       []graph.Edge
-	deferred    []graph.Edge
-	nodesDone   bool
-	done, total int
-	seq         int
-	err         error
-	t0          time.Time
-	kindStart   map[string]time.Time
+	ctx       context.Context
+	w         Writer
+	b         *builder
+	ix        *indexSink
+	opts      Options
+	rep       *Report
+	nodes     []graph.Node
+	edges     []graph.Edge
+	deferred  []graph.Edge
+	nodesDone bool
+	total     int
+	seq       int
+	err       error // the parsing side's first error (a writer's error included, once seen)
+	t0        time.Time
+
+	queue   chan func() error // batches for the writers
+	pending sync.WaitGroup    // batches queued or being written
+	workers sync.WaitGroup
+
+	mu        sync.Mutex // guards what the writers update
+	werr      error      // the writers' first error
+	done      int
+	kindStart map[string]time.Time
+}
+
+// start launches the writers.
+func (em *emitSink) start() {
+	n := max(em.opts.Workers, 1)
+	em.queue = make(chan func() error, n)
+	for range n {
+		em.workers.Add(1)
+		go func() {
+			defer em.workers.Done()
+			for job := range em.queue {
+				em.mu.Lock()
+				failed := em.werr != nil
+				em.mu.Unlock()
+				if !failed {
+					if err := job(); err != nil {
+						em.mu.Lock()
+						if em.werr == nil {
+							em.werr = err
+						}
+						em.mu.Unlock()
+					}
+				}
+				em.pending.Done()
+			}
+		}()
+	}
+}
+
+// submit queues one write; it returns a writer's earlier error instead.
+func (em *emitSink) submit(job func() error) error {
+	if err := em.writeErr(); err != nil {
+		return err
+	}
+	em.pending.Add(1)
+	select {
+	case em.queue <- job:
+		return nil
+	case <-em.ctx.Done():
+		em.pending.Done()
+		return em.ctx.Err()
+	}
+}
+
+// barrier waits until every queued write is committed and returns the
+// writers' first error.
+func (em *emitSink) barrier() error {
+	em.pending.Wait()
+	return em.writeErr()
+}
+
+// stop waits for the writers to finish and end.
+func (em *emitSink) stop() error {
+	err := em.barrier()
+	close(em.queue)
+	em.workers.Wait()
+	return err
+}
+
+func (em *emitSink) writeErr() error {
+	em.mu.Lock()
+	defer em.mu.Unlock()
+	return em.werr
 }
 
 func (em *emitSink) node(n graph.Node, loc Location) error {
@@ -432,39 +539,50 @@ func (em *emitSink) flushNodes() error {
 	if len(em.nodes) == 0 {
 		return nil
 	}
-	k := string(em.nodes[0].Kind)
-	em.startKind(k)
-	st, err := em.w.UpsertNodes(em.ctx, em.nodes)
-	if err != nil {
-		return fmt.Errorf("write %d %s nodes from %s (earlier batches are committed; re-run to converge): %w", len(em.nodes), k, em.ix.nodes[em.nodes[0].ID].loc, err)
-	}
-	em.count(em.rep.Nodes, k, st, len(em.nodes))
-	em.nodes = em.nodes[:0]
-	return nil
+	nodes := em.nodes
+	em.nodes = make([]graph.Node, 0, em.opts.BatchSize)
+	k := string(nodes[0].Kind)
+	loc := em.ix.nodes[nodes[0].ID].loc
+	return em.submit(func() error {
+		em.startKind(k)
+		st, err := em.w.UpsertNodes(em.ctx, nodes)
+		if err != nil {
+			return fmt.Errorf("write %d %s nodes from %s (earlier batches are committed; re-run to converge): %w", len(nodes), k, loc, err)
+		}
+		em.count(em.rep.Nodes, k, st, len(nodes))
+		return nil
+	})
 }
 
 func (em *emitSink) flushEdges() error {
 	if len(em.edges) == 0 {
 		return nil
 	}
-	k := string(em.edges[0].Type)
-	em.startKind(k)
-	st, err := em.w.UpsertEdges(em.ctx, em.edges)
-	if err != nil {
-		return fmt.Errorf("write %d %s edges (earlier batches are committed; re-run to converge): %w", len(em.edges), k, err)
-	}
-	em.count(em.rep.Edges, k, st, len(em.edges))
-	em.edges = em.edges[:0]
-	return nil
+	edges := em.edges
+	em.edges = make([]graph.Edge, 0, em.opts.BatchSize)
+	k := string(edges[0].Type)
+	return em.submit(func() error {
+		em.startKind(k)
+		st, err := em.w.UpsertEdges(em.ctx, edges)
+		if err != nil {
+			return fmt.Errorf("write %d %s edges (earlier batches are committed; re-run to converge): %w", len(edges), k, err)
+		}
+		em.count(em.rep.Edges, k, st, len(edges))
+		return nil
+	})
 }
 
 func (em *emitSink) startKind(k string) {
+	em.mu.Lock()
+	defer em.mu.Unlock()
 	if _, ok := em.kindStart[k]; !ok {
 		em.kindStart[k] = time.Now()
 	}
 }
 
 func (em *emitSink) count(list []KindReport, k string, st graph.WriteStats, n int) {
+	em.mu.Lock()
+	defer em.mu.Unlock()
 	for i := range list {
 		if list[i].Kind == k {
 			list[i].add(st, k)

@@ -18,7 +18,7 @@ import (
 	"chainkg/loaders"
 )
 
-const loadUsage = `usage: chainkg load [--neo4j URI] [--dry-run] [--json] [--batch N] [--mapping FILE]... [PATH...]
+const loadUsage = `usage: chainkg load [--neo4j URI] [--dry-run] [--json] [--batch N] [--workers N] [--mapping FILE]... [PATH...]
 
 Validates the datasets (PATH: a directory with dataset.yaml; see docs/dataset.md)
 and the mapped imports (--mapping FILE: a mapping of foreign CSV/JSONL files),
@@ -44,6 +44,7 @@ func runLoad(ctx context.Context, args []string, getenv env, stdout, stderr io.W
 	dryRun := fs.Bool("dry-run", false, "validate everything (also against the store) and write nothing")
 	asJSON := fs.Bool("json", false, "print the report as JSON on stdout")
 	batch := fs.Int("batch", loaders.DefaultBatchSize, "rows per write transaction")
+	workers := fs.Int("workers", 1, "batches written at once, each its own transaction (the next batch is always read while one is written)")
 	var mappings stringList
 	fs.Var(&mappings, "mapping", "a mapping file for a foreign CSV/JSONL import (repeatable)")
 	fs.Usage = func() {
@@ -63,6 +64,9 @@ func runLoad(ctx context.Context, args []string, getenv env, stdout, stderr io.W
 	}
 	if *batch <= 0 {
 		return usageError{"load: --batch must be positive"}
+	}
+	if *workers <= 0 {
+		return usageError{"load: --workers must be positive"}
 	}
 
 	// One dataset directory streams (two passes, little memory); several
@@ -106,7 +110,7 @@ func runLoad(ctx context.Context, args []string, getenv env, stdout, stderr io.W
 	}
 	defer store.Close(context.WithoutCancel(ctx))
 
-	opts := loaders.Options{BatchSize: *batch, DryRun: *dryRun}
+	opts := loaders.Options{BatchSize: *batch, DryRun: *dryRun, Workers: *workers}
 	var prog *progress
 	if isTerminal(stderr) && !*asJSON {
 		prog = &progress{w: stderr}
