@@ -3,6 +3,7 @@ package neo4jstore
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"chainkg/graph"
 
@@ -52,6 +53,9 @@ func schemaStatements() []string {
 // Migrate creates the constraints, indexes and the full-text index, waits
 // until they are online, and creates the meta node. Idempotent.
 func (s *Store) Migrate(ctx context.Context) error {
+	if s.migrated(ctx) {
+		return nil
+	}
 	sess := s.session(ctx, neo4j.AccessModeWrite)
 	defer sess.Close(context.WithoutCancel(ctx))
 	// Schema statements run one per auto-commit transaction: Neo4j does
@@ -77,6 +81,44 @@ func (s *Store) Migrate(ctx context.Context) error {
 		return nil, err
 	})
 	return err
+}
+
+// schemaNames are the names of the indexes schemaStatements create (a
+// uniqueness constraint's backing index has the constraint's name).
+func schemaNames() []string {
+	var names []string
+	for _, stmt := range schemaStatements() {
+		f := strings.Fields(stmt)
+		i := 2 // CREATE CONSTRAINT name
+		if f[1] != "CONSTRAINT" {
+			i = 3 // CREATE RANGE|FULLTEXT INDEX name
+		}
+		names = append(names, strings.Trim(f[i], "`"))
+	}
+	return names
+}
+
+// migrated reports whether every index and constraint Migrate creates is
+// online and the meta node exists: one read instead of one schema
+// transaction per statement (about a second on a cold server) when there
+// is nothing to do. Any error means "not known": Migrate then runs.
+func (s *Store) migrated(ctx context.Context) bool {
+	recs, err := s.query(ctx, "neo4j: migrate: check", "SHOW INDEXES YIELD name, state WHERE state = 'ONLINE' RETURN collect(name) AS names", nil)
+	if err != nil || len(recs) != 1 {
+		return false
+	}
+	online := map[string]bool{}
+	names, _ := recs[0].Values[0].([]any)
+	for _, n := range names {
+		online[str(n)] = true
+	}
+	for _, n := range schemaNames() {
+		if !online[n] {
+			return false
+		}
+	}
+	recs, err = s.query(ctx, "neo4j: migrate: check", "MATCH (m:ChainkgMeta {id: 'graph'}) RETURN count(m) AS c", nil)
+	return err == nil && len(recs) == 1 && toInt64(recs[0].Values[0]) == 1
 }
 
 // Reset deletes every node and relationship (the schema stays). It is for
