@@ -173,6 +173,8 @@ type Path struct {
 // / a required field, MASTERS the chain or LEADS it; the achievements those
 // actors PRODUCED and what they were valued, validated and transferred
 // through; and every edge among all of these nodes (one hop of context).
+// Nodes and edges carry only what the analyses read (see projection.go:
+// ProjectedNode, ProjectedEdge).
 type Projection struct {
 	ChainID  string `json:"chainId"`
 	Revision int64  `json:"revision"`
