@@ -57,6 +57,8 @@ type Store struct {
 	keyIdx   map[string]uint16
 	keyRole  []role
 	keyShare []bool         // values of this key are interned
+	keyProjN []bool         // a Projection carries this node property (graph.ProjectedNode)
+	keyProjE []bool         // a Projection carries this edge property
 	strs     map[string]any // interned boxed strings
 
 	shapes   [][]uint16        // interned sorted key lists; shape 0 is empty
@@ -205,6 +207,8 @@ func (s *Store) key(name string) uint16 {
 	s.keyIdx[name] = i
 	s.keyRole = append(s.keyRole, roles[name])
 	s.keyShare = append(s.keyShare, sharedKeys[name])
+	s.keyProjN = append(s.keyProjN, graph.IsProjectedNodeProp(name))
+	s.keyProjE = append(s.keyProjE, graph.IsProjectedEdgeProp(name))
 	return i
 }
 
@@ -404,6 +408,72 @@ func (s *Store) fill(shape uint32, vals []any, prov *graph.Provenance, other fun
 			v = slices.Clone(l)
 		}
 		other(s.keys[key], v)
+	}
+}
+
+// projNodeOut materialises node i as a Projection carries it
+// (graph.ProjectedNode): provenance, names and the projected properties.
+func (s *Store) projNodeOut(i uint32) graph.Node {
+	r := &s.nodes[i]
+	n := graph.Node{ID: r.id, Kind: graph.Kinds[r.kind].Kind}
+	s.fillProjected(r.shape, r.vals, &n.Prov, &n.Props, s.keyProjN, &n)
+	return n
+}
+
+// projEdgeOut materialises edge j as a Projection carries it.
+func (s *Store) projEdgeOut(j uint32) graph.Edge {
+	r := &s.edges[j]
+	e := graph.Edge{Type: graph.Rels[r.typ-1].Type, From: s.nodes[r.from].id, To: s.nodes[r.to].id}
+	s.fillProjected(r.shape, r.vals, &e.Prov, &e.Props, s.keyProjE, nil)
+	return e
+}
+
+// fillProjected is fill without aliases and closures, keeping only the
+// properties keep marks.
+func (s *Store) fillProjected(shape uint32, vals []any, prov *graph.Provenance, props *map[string]any, keep []bool, n *graph.Node) {
+	for i, key := range s.shapes[shape] {
+		v := vals[i]
+		switch s.keyRole[key] {
+		case roleName:
+			if n != nil {
+				n.Name = v.(string)
+				continue
+			}
+		case roleNameZh:
+			if n != nil {
+				n.NameZh = v.(string)
+				continue
+			}
+		case roleAliases:
+			if n != nil {
+				continue
+			}
+		case roleSource:
+			prov.Source = v.(string)
+			continue
+		case roleAsOf:
+			prov.AsOf = v.(string)
+			continue
+		case roleConfidence:
+			prov.Confidence, _ = v.(float64)
+			continue
+		case roleEvidence:
+			prov.Evidence = v.(string)
+			continue
+		case roleUpdatedBy:
+			prov.UpdatedBy = v.(string)
+			continue
+		case roleUpdatedAt:
+			prov.UpdatedAt = v.(string)
+			continue
+		}
+		if !keep[key] {
+			continue
+		}
+		if *props == nil {
+			*props = make(map[string]any, 4)
+		}
+		(*props)[s.keys[key]] = v
 	}
 }
 

@@ -731,6 +731,12 @@ var typeRank = func() []int {
 // sort) leaves every type sorted by from; only each source's few targets of
 // one type are sorted.
 func (s *Store) subgraph(set *nodeSet, f []bool, sg *graph.Subgraph) *graph.Subgraph {
+	return s.subgraphOut(set, f, sg, s.nodeOut, s.edgeOut)
+}
+
+// subgraphOut is subgraph with the materialisers given (projections carry
+// less than a subgraph).
+func (s *Store) subgraphOut(set *nodeSet, f []bool, sg *graph.Subgraph, nodeOut func(uint32) graph.Node, edgeOut func(uint32) graph.Edge) *graph.Subgraph {
 	// rank<<32 | index: one ordered sort of integers, no comparison calls.
 	nks := make([]uint64, len(set.list))
 	for i, n := range set.list {
@@ -777,11 +783,11 @@ func (s *Store) subgraph(set *nodeSet, f []bool, sg *graph.Subgraph) *graph.Subg
 	}
 	sg.Nodes = slices.Grow(sg.Nodes, len(nks))
 	for _, nk := range nks {
-		sg.Nodes = append(sg.Nodes, s.nodeOut(uint32(nk)))
+		sg.Nodes = append(sg.Nodes, nodeOut(uint32(nk)))
 	}
 	sg.Edges = slices.Grow(sg.Edges, len(sorted))
 	for _, ek := range sorted {
-		sg.Edges = append(sg.Edges, s.edgeOut(ek.j))
+		sg.Edges = append(sg.Edges, edgeOut(ek.j))
 	}
 	return sg
 }
@@ -953,6 +959,6 @@ func (s *Store) Projection(ctx context.Context, chainID string) (*graph.Projecti
 	if err := ctxErr(ctx, "projection"); err != nil {
 		return nil, err
 	}
-	sg := s.subgraph(keep, nil, &graph.Subgraph{Nodes: []graph.Node{}, Edges: []graph.Edge{}})
+	sg := s.subgraphOut(keep, nil, &graph.Subgraph{Nodes: []graph.Node{}, Edges: []graph.Edge{}}, s.projNodeOut, s.projEdgeOut)
 	return &graph.Projection{ChainID: chainID, Revision: s.rev, Nodes: sg.Nodes, Edges: sg.Edges}, nil
 }

@@ -158,23 +158,21 @@ func decodeProjection(rows [][]any) *graph.Projection {
 	return &graph.Projection{Nodes: sorted, Edges: edges}
 }
 
-// nodeFromMap is graph.NodeFromProps that keeps the map as Props.
+// nodeFromMap is graph.NodeFromProps that keeps the map as Props, less
+// what a projection does not carry (graph.ProjectedNode).
 func nodeFromMap(kind graph.Kind, props any) graph.Node {
 	m, _ := props.(map[string]any)
 	n := graph.Node{Kind: kind}
 	for k, v := range m {
 		switch k {
-		case hashProp:
 		case graph.PropID:
 			n.ID, _ = v.(string)
 		case graph.PropName:
 			n.Name, _ = v.(string)
 		case graph.PropNameZh:
 			n.NameZh, _ = v.(string)
-		case graph.PropAliases:
-			n.Aliases, _ = graph.Normalize(v).([]string)
 		default:
-			if !takeProv(&n.Prov, k, v) {
+			if !takeProv(&n.Prov, k, v) && graph.IsProjectedNodeProp(k) {
 				m[k] = graph.Normalize(v)
 				continue
 			}
@@ -187,12 +185,13 @@ func nodeFromMap(kind graph.Kind, props any) graph.Node {
 	return n
 }
 
-// edgeFromMap is graph.EdgeFromProps that keeps the map as Props.
+// edgeFromMap is graph.EdgeFromProps that keeps the map as Props, less
+// what a projection does not carry (graph.ProjectedEdge).
 func edgeFromMap(t graph.RelType, from, to string, props any) graph.Edge {
 	m, _ := props.(map[string]any)
 	e := graph.Edge{Type: t, From: from, To: to}
 	for k, v := range m {
-		if k == hashProp || takeProv(&e.Prov, k, v) {
+		if takeProv(&e.Prov, k, v) || !graph.IsProjectedEdgeProp(k) {
 			delete(m, k)
 			continue
 		}
