@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -135,34 +136,48 @@ func storedProps(tag string, m map[string]any) (map[string]any, string) {
 }
 
 // contentHash is a digest of a property map with typed values, so that an
-// identical rewrite is detected without comparing every property.
+// identical rewrite is detected without comparing every property. The bytes
+// hashed are fixed (stored hashes must stay valid across versions): per key
+// in sorted order, 0 key 0 then a type letter and the value; they are built
+// in one buffer and hashed once (it runs for every row a load writes).
 func contentHash(tag string, m map[string]any) string {
-	h := sha256.New()
-	h.Write([]byte(tag))
-	for _, k := range graph.SortedKeys(m) {
-		h.Write([]byte{0})
-		h.Write([]byte(k))
-		h.Write([]byte{0})
+	keys := make([]string, 0, 16)
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	buf := make([]byte, 0, 256)
+	buf = append(buf, tag...)
+	for _, k := range keys {
+		buf = append(buf, 0)
+		buf = append(buf, k...)
+		buf = append(buf, 0)
 		switch v := m[k].(type) {
 		case string:
-			h.Write([]byte("s" + v))
+			buf = append(buf, 's')
+			buf = append(buf, v...)
 		case int64:
-			h.Write([]byte("i" + strconv.FormatInt(v, 10)))
+			buf = append(buf, 'i')
+			buf = strconv.AppendInt(buf, v, 10)
 		case float64:
-			h.Write([]byte("f" + strconv.FormatUint(math.Float64bits(v), 16)))
+			buf = append(buf, 'f')
+			buf = strconv.AppendUint(buf, math.Float64bits(v), 16)
 		case bool:
-			h.Write([]byte("b" + strconv.FormatBool(v)))
+			buf = append(buf, 'b')
+			buf = strconv.AppendBool(buf, v)
 		case []string:
-			h.Write([]byte("l" + strconv.Itoa(len(v))))
+			buf = append(buf, 'l')
+			buf = strconv.AppendInt(buf, int64(len(v)), 10)
 			for _, s := range v {
-				h.Write([]byte{0})
-				h.Write([]byte(s))
+				buf = append(buf, 0)
+				buf = append(buf, s...)
 			}
 		default:
-			fmt.Fprintf(h, "?%T%v", v, v)
+			buf = fmt.Appendf(buf, "?%T%v", v, v)
 		}
 	}
-	return hex.EncodeToString(h.Sum(nil)[:16])
+	sum := sha256.Sum256(buf)
+	return hex.EncodeToString(sum[:16])
 }
 
 // chunks splits n items into ranges of at most size.
