@@ -10,9 +10,11 @@
 //     repeated low-cardinality string values (region, tier, source, dates,
 //     enums) are interned so their boxed values are shared;
 //   - edges live in one slice (removed slots are reused); each node keeps
-//     one adjacency list of edge indices for both directions, and an edge
-//     is found by scanning the shorter adjacency list of its two endpoints,
-//     so there is no per-edge hash map;
+//     one adjacency list for both directions whose 8-byte entries name the
+//     edge, its relation type, its direction and the node at the other end
+//     (adjEntry), so walks and subgraphs filter edges without touching the
+//     edge slice; an edge is found by scanning the shorter adjacency list of
+//     its two endpoints, so there is no per-edge hash map;
 //   - per kind, a list of node indices sorted by id serves keyset paging.
 //
 // Every method takes a read or write lock on one RWMutex, so the store is
@@ -65,6 +67,8 @@ type Store struct {
 	shapePos [][]int8          // per shape, per key index: position in the shape or -1
 	shapeN   []int             // per shape, how many keys are kind properties (Props entries)
 	shapeIdx map[string]uint32 // by the key list's bytes
+	projN    []projPlan        // per shape, what a Projection's node carries
+	projE    []projPlan        // per shape, what a Projection's edge carries
 	edgeVals map[string][]any  // interned value lists of edges whose values are all shared strings
 }
 
@@ -74,10 +78,45 @@ type Store struct {
 type node struct {
 	id    string
 	vals  []any
-	adj   []uint32 // edges touching this node, either direction (a self-loop once)
+	adj   []adjEntry // edges touching this node, either direction (a self-loop once)
 	shape uint32
 	kind  uint8
 }
+
+// adjEntry is one edge as seen from one of its ends: the node at the other
+// end and, packed in meta, the edge's index, its relation index and whether
+// this node is the edge's source. Walks, subgraphs and edge lookups read
+// these 8 bytes, which sit next to each other in the adjacency list,
+// instead of fetching each 40-byte edge record from wherever it lies in
+// s.edges (a cache miss per entry on a big graph).
+type adjEntry struct {
+	other uint32 // the far end (the node itself for a self-loop)
+	meta  uint32 // edge index << 6 | relation index << 1 | 1 if this node is the source
+}
+
+// maxEdges bounds the edge slots (the edge index has 26 bits in adjEntry).
+const maxEdges = 1 << 26
+
+func newAdjEntry(other, j uint32, typ uint8, out bool) adjEntry {
+	a := adjEntry{other: other, meta: j<<6 | uint32(typ)<<1}
+	if out {
+		a.meta |= 1
+	}
+	return a
+}
+
+// edge is the edge's index in s.edges.
+func (a adjEntry) edge() uint32 { return a.meta >> 6 }
+
+// typ is the edge's relation index + 1 (as edge.typ).
+func (a adjEntry) typ() uint8 { return uint8(a.meta>>1) & 31 }
+
+// out reports whether the list's node is the edge's source.
+func (a adjEntry) out() bool { return a.meta&1 != 0 }
+
+// in reports whether n, the list's node, is the edge's target (a
+// self-loop's one entry is both out and in).
+func (a adjEntry) in(n uint32) bool { return a.meta&1 == 0 || a.other == n }
 
 // edge is one relationship; typ is the relation index + 1 (0: free slot).
 type edge struct {
@@ -119,6 +158,9 @@ var (
 )
 
 func init() {
+	if len(graph.Rels) >= 32 {
+		panic("memstore: adjEntry packs relation indices in 5 bits")
+	}
 	for i, k := range graph.Kinds {
 		kindIndex[k.Kind] = uint8(i)
 	}
@@ -146,6 +188,8 @@ func New() *Store {
 		shapePos:  [][]int8{nil},
 		shapeN:    []int{0},
 		shapeIdx:  map[string]uint32{"": 0},
+		projN:     []projPlan{{}},
+		projE:     []projPlan{{}},
 		edgeVals:  map[string][]any{},
 	}
 }
@@ -285,6 +329,8 @@ func (s *Store) storeProps(m map[string]any, share bool) (uint32, []any) {
 			}
 		}
 		s.shapeN = append(s.shapeN, nProps)
+		s.projN = append(s.projN, s.newPlan(keys, true))
+		s.projE = append(s.projE, s.newPlan(keys, false))
 		s.shapeIdx[string(kb)] = shape
 	}
 	vals := make([]any, len(keys))
@@ -411,72 +457,6 @@ func (s *Store) fill(shape uint32, vals []any, prov *graph.Provenance, other fun
 	}
 }
 
-// projNodeOut materialises node i as a Projection carries it
-// (graph.ProjectedNode): provenance, names and the projected properties.
-func (s *Store) projNodeOut(i uint32) graph.Node {
-	r := &s.nodes[i]
-	n := graph.Node{ID: r.id, Kind: graph.Kinds[r.kind].Kind}
-	s.fillProjected(r.shape, r.vals, &n.Prov, &n.Props, s.keyProjN, &n)
-	return n
-}
-
-// projEdgeOut materialises edge j as a Projection carries it.
-func (s *Store) projEdgeOut(j uint32) graph.Edge {
-	r := &s.edges[j]
-	e := graph.Edge{Type: graph.Rels[r.typ-1].Type, From: s.nodes[r.from].id, To: s.nodes[r.to].id}
-	s.fillProjected(r.shape, r.vals, &e.Prov, &e.Props, s.keyProjE, nil)
-	return e
-}
-
-// fillProjected is fill without aliases and closures, keeping only the
-// properties keep marks.
-func (s *Store) fillProjected(shape uint32, vals []any, prov *graph.Provenance, props *map[string]any, keep []bool, n *graph.Node) {
-	for i, key := range s.shapes[shape] {
-		v := vals[i]
-		switch s.keyRole[key] {
-		case roleName:
-			if n != nil {
-				n.Name = v.(string)
-				continue
-			}
-		case roleNameZh:
-			if n != nil {
-				n.NameZh = v.(string)
-				continue
-			}
-		case roleAliases:
-			if n != nil {
-				continue
-			}
-		case roleSource:
-			prov.Source = v.(string)
-			continue
-		case roleAsOf:
-			prov.AsOf = v.(string)
-			continue
-		case roleConfidence:
-			prov.Confidence, _ = v.(float64)
-			continue
-		case roleEvidence:
-			prov.Evidence = v.(string)
-			continue
-		case roleUpdatedBy:
-			prov.UpdatedBy = v.(string)
-			continue
-		case roleUpdatedAt:
-			prov.UpdatedAt = v.(string)
-			continue
-		}
-		if !keep[key] {
-			continue
-		}
-		if *props == nil {
-			*props = make(map[string]any, 4)
-		}
-		(*props)[s.keys[key]] = v
-	}
-}
-
 // edgeOut materialises edge j.
 func (s *Store) edgeOut(j uint32) graph.Edge {
 	r := &s.edges[j]
@@ -493,14 +473,17 @@ func (s *Store) edgeOut(j uint32) graph.Edge {
 // findEdge returns the index of edge (typ, from, to), scanning the shorter
 // adjacency list.
 func (s *Store) findEdge(typ uint8, from, to uint32) (uint32, bool) {
-	adj := s.nodes[from].adj
-	if other := s.nodes[to].adj; len(other) < len(adj) {
-		adj = other
+	if adj := s.nodes[to].adj; len(adj) < len(s.nodes[from].adj) {
+		for _, a := range adj {
+			if a.typ() == typ && a.other == from && a.in(to) {
+				return a.edge(), true
+			}
+		}
+		return 0, false
 	}
-	for _, j := range adj {
-		e := &s.edges[j]
-		if e.typ == typ && e.from == from && e.to == to {
-			return j, true
+	for _, a := range s.nodes[from].adj {
+		if a.typ() == typ && a.other == to && a.out() {
+			return a.edge(), true
 		}
 	}
 	return 0, false
@@ -665,6 +648,9 @@ func (s *Store) UpsertEdges(ctx context.Context, edges []graph.Edge) (graph.Writ
 			return st, fmt.Errorf("edge %s: %w", e.Key(), err)
 		}
 	}
+	if err := s.checkEdgeRoom(edges); err != nil {
+		return st, err
+	}
 	for _, e := range edges {
 		from, to, typ := s.byID[e.From], s.byID[e.To], relIndex[e.Type]
 		shape, vals := s.storeProps(e.Flatten(), true)
@@ -688,9 +674,9 @@ func (s *Store) UpsertEdges(ctx context.Context, edges []graph.Edge) (graph.Writ
 			j = uint32(len(s.edges))
 			s.edges = append(s.edges, r)
 		}
-		s.nodes[from].adj = append(s.nodes[from].adj, j)
+		s.nodes[from].adj = append(s.nodes[from].adj, newAdjEntry(to, j, typ, true))
 		if to != from {
-			s.nodes[to].adj = append(s.nodes[to].adj, j)
+			s.nodes[to].adj = append(s.nodes[to].adj, newAdjEntry(from, j, typ, false))
 		}
 		s.nEdges++
 		s.typeCount[typ]++
@@ -700,6 +686,25 @@ func (s *Store) UpsertEdges(ctx context.Context, edges []graph.Edge) (graph.Writ
 		s.rev++
 	}
 	return st, nil
+}
+
+// checkEdgeRoom fails with CodeLimit when the batch could need more edge
+// slots than adjEntry can address (maxEdges). Edges that already exist
+// need none; they are only counted when the cheap bound says it matters.
+func (s *Store) checkEdgeRoom(edges []graph.Edge) error {
+	used := len(s.edges) - len(s.freeEdges)
+	if used+len(edges) <= maxEdges {
+		return nil
+	}
+	for _, e := range edges {
+		if _, ok := s.findEdge(relIndex[e.Type], s.byID[e.From], s.byID[e.To]); ok {
+			continue
+		}
+		if used++; used > maxEdges {
+			return graph.Errorf(graph.CodeLimit, "memstore holds at most %d edges", maxEdges)
+		}
+	}
+	return nil
 }
 
 // RemoveEdge deletes one edge; false if it did not exist.
@@ -724,7 +729,7 @@ func (s *Store) RemoveEdge(ctx context.Context, key graph.EdgeKey) (bool, error)
 	}
 	drop := func(n uint32) {
 		adj := s.nodes[n].adj
-		if i := slices.Index(adj, j); i >= 0 {
+		if i := slices.IndexFunc(adj, func(a adjEntry) bool { return a.edge() == j }); i >= 0 {
 			adj[i] = adj[len(adj)-1]
 			s.nodes[n].adj = adj[:len(adj)-1]
 		}

@@ -420,15 +420,12 @@ func (r *reader) item(q graph.Query, c ranked) (graph.Item, error) {
 	for _, rq := range q.Rels {
 		typ := relIndex[rq.Type]
 		var cands []cand
-		for _, j := range s.nodes[c.n].adj {
-			e := &s.edges[j]
-			if e.typ != typ {
+		for _, a := range s.nodes[c.n].adj {
+			if a.typ() != typ {
 				continue
 			}
-			if rq.Dir == graph.Out && e.from == c.n {
-				cands = append(cands, cand{n: e.to, e: j})
-			} else if rq.Dir == graph.In && e.to == c.n {
-				cands = append(cands, cand{n: e.from, e: j})
+			if rq.Dir == graph.Out && a.out() || rq.Dir == graph.In && a.in(c.n) {
+				cands = append(cands, cand{n: a.other, e: a.edge()})
 			}
 		}
 		p, err := r.page(rq.Query, cands, false)
@@ -605,15 +602,6 @@ func typeFilter(types []graph.RelType) ([]bool, error) {
 
 func allowed(f []bool, typ uint8) bool { return f == nil || f[typ] }
 
-// other returns the endpoint of edge j that is not n (n for a self-loop).
-func (s *Store) other(j, n uint32) uint32 {
-	if e := &s.edges[j]; e.from == n {
-		return e.to
-	} else {
-		return e.from
-	}
-}
-
 // bfs returns hop distances from src over allowed edges in either
 // direction, up to maxDepth.
 func (s *Store) bfs(ctx context.Context, src uint32, maxDepth int, f []bool) (map[uint32]int, error) {
@@ -623,16 +611,16 @@ func (s *Store) bfs(ctx context.Context, src uint32, maxDepth int, f []bool) (ma
 	for d := 1; d <= maxDepth && len(frontier) > 0; d++ {
 		var next []uint32
 		for _, n := range frontier {
-			for _, j := range s.nodes[n].adj {
+			for _, a := range s.nodes[n].adj {
 				if steps++; steps&1023 == 0 {
 					if err := ctxErr(ctx, "traverse"); err != nil {
 						return nil, err
 					}
 				}
-				if !allowed(f, s.edges[j].typ) {
+				if !allowed(f, a.typ()) {
 					continue
 				}
-				m := s.other(j, n)
+				m := a.other
 				if _, seen := dist[m]; !seen {
 					dist[m] = d
 					next = append(next, m)
@@ -684,112 +672,13 @@ func (s *Store) Neighborhood(ctx context.Context, q graph.NeighborhoodQuery) (*g
 	if q.Limit > 0 && len(found) > q.Limit {
 		found, sg.Truncated = found[:q.Limit], true
 	}
-	set := s.newSet()
-	set.add(center)
+	sc := getScratch(len(s.nodes))
+	defer putScratch(sc)
+	sc.keep.add(center)
 	for _, n := range found {
-		set.add(n)
+		sc.keep.add(n)
 	}
-	return s.subgraph(set, f, sg), nil
-}
-
-// nodeSet is a set of node indices: a bitmap for membership plus the
-// members in insertion order.
-type nodeSet struct {
-	bits []uint64
-	list []uint32
-}
-
-func (s *Store) newSet() *nodeSet { return &nodeSet{bits: make([]uint64, (len(s.nodes)+63)/64)} }
-
-func (ns *nodeSet) has(n uint32) bool { return ns.bits[n/64]&(1<<(n%64)) != 0 }
-
-func (ns *nodeSet) add(n uint32) {
-	if !ns.has(n) {
-		ns.bits[n/64] |= 1 << (n % 64)
-		ns.list = append(ns.list, n)
-	}
-}
-
-// typeRank orders relation indices by type name (edges sort by type first).
-var typeRank = func() []int {
-	idx := make([]int, len(graph.Rels))
-	for i := range idx {
-		idx[i] = i
-	}
-	slices.SortFunc(idx, func(a, b int) int { return strings.Compare(string(graph.Rels[a].Type), string(graph.Rels[b].Type)) })
-	rank := make([]int, len(graph.Rels)+1)
-	for r, i := range idx {
-		rank[i+1] = r
-	}
-	return rank
-}()
-
-// subgraph fills sg with the set's nodes (by id) and the allowed edges among
-// them (by type, from, to). Sorting compact keys before materialising keeps
-// the big structs out of the sort, and the edge order needs no full sort:
-// walking the sources in id order and bucketing by type (a stable counting
-// sort) leaves every type sorted by from; only each source's few targets of
-// one type are sorted.
-func (s *Store) subgraph(set *nodeSet, f []bool, sg *graph.Subgraph) *graph.Subgraph {
-	return s.subgraphOut(set, f, sg, s.nodeOut, s.edgeOut)
-}
-
-// subgraphOut is subgraph with the materialisers given (projections carry
-// less than a subgraph).
-func (s *Store) subgraphOut(set *nodeSet, f []bool, sg *graph.Subgraph, nodeOut func(uint32) graph.Node, edgeOut func(uint32) graph.Edge) *graph.Subgraph {
-	// rank<<32 | index: one ordered sort of integers, no comparison calls.
-	nks := make([]uint64, len(set.list))
-	for i, n := range set.list {
-		nks[i] = uint64(s.rank[n])<<32 | uint64(n)
-	}
-	slices.Sort(nks)
-	type edgeKey struct{ to, j uint32 }
-	var eks []edgeKey
-	var typs []uint8 // type rank of eks[i]
-	var count [256]int
-	for _, nk := range nks {
-		n := uint32(nk)
-		for _, j := range s.nodes[n].adj {
-			// Each edge once, from its source's side.
-			if e := &s.edges[j]; e.from == n && set.has(e.to) && allowed(f, e.typ) {
-				t := uint8(typeRank[e.typ])
-				eks = append(eks, edgeKey{s.rank[e.to], j})
-				typs = append(typs, t)
-				count[t]++
-			}
-		}
-	}
-	var start [256]int
-	for t, sum := 0, 0; t < len(count); t++ {
-		start[t], sum = sum, sum+count[t]
-	}
-	sorted := make([]edgeKey, len(eks))
-	for i, ek := range eks {
-		t := typs[i]
-		sorted[start[t]] = ek
-		start[t]++
-	}
-	// Within a type, a run of one source's edges: sort by target.
-	for i := 0; i < len(sorted); {
-		from := s.edges[sorted[i].j].from
-		k := i + 1
-		for k < len(sorted) && s.edges[sorted[k].j].from == from && typeRank[s.edges[sorted[k].j].typ] == typeRank[s.edges[sorted[i].j].typ] {
-			k++
-		}
-		if run := sorted[i:k]; len(run) > 1 {
-			slices.SortFunc(run, func(a, b edgeKey) int { return cmp.Compare(a.to, b.to) })
-		}
-		i = k
-	}
-	sg.Nodes = slices.Grow(sg.Nodes, len(nks))
-	for _, nk := range nks {
-		sg.Nodes = append(sg.Nodes, nodeOut(uint32(nk)))
-	}
-	sg.Edges = slices.Grow(sg.Edges, len(sorted))
-	for _, ek := range sorted {
-		sg.Edges = append(sg.Edges, edgeOut(ek.j))
-	}
-	return sg
+	return s.subgraph(sc, f, sg), nil
 }
 
 func compareEdges(a, b graph.Edge) int {
@@ -850,16 +739,16 @@ func (s *Store) Paths(ctx context.Context, q graph.PathQuery) ([]graph.Path, err
 			return len(found) < maxPaths
 		}
 		d := dFrom[n]
-		for _, j := range s.nodes[n].adj {
-			if !allowed(f, s.edges[j].typ) {
+		for _, a := range s.nodes[n].adj {
+			if !allowed(f, a.typ()) {
 				continue
 			}
-			m := s.other(j, n)
+			m := a.other
 			dm, ok := dTo[m]
 			if !ok || dFrom[m] != d+1 || d+1+dm != total {
 				continue
 			}
-			cur = append(cur, step{n: m, e: j})
+			cur = append(cur, step{n: m, e: a.edge()})
 			more := walk(m)
 			cur = cur[:len(cur)-1]
 			if !more {
@@ -899,66 +788,4 @@ func comparePaths(a, b graph.Path) int {
 		}
 	}
 	return 0
-}
-
-// Projection extracts a chain's subgraph exactly as graph.Projection's doc
-// comment lists it. "The segments" are the chain's own segments plus the
-// segments FEEDS-linked to them (either direction, any chain); SERVES counts
-// towards the projected chain only, not the linked chains.
-func (s *Store) Projection(ctx context.Context, chainID string) (*graph.Projection, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	if err := s.begin(ctx, "read"); err != nil {
-		return nil, err
-	}
-	chain, ok := s.byID[chainID]
-	if !ok || graph.Kinds[s.nodes[chain].kind].Kind != graph.KindChain {
-		return nil, graph.Errorf(graph.CodeNotFound, "chain %q does not exist", chainID)
-	}
-	rt := func(t graph.RelType) uint8 { return relIndex[t] }
-	keep := s.newSet()
-	keep.add(chain)
-	// walk visits the edges of type t at each node of from, in direction
-	// out (from -> other) or in (other -> from), and adds the far ends.
-	walk := func(from []uint32, t graph.RelType, out bool) []uint32 {
-		typ := rt(t)
-		var got []uint32
-		for _, n := range from {
-			for _, j := range s.nodes[n].adj {
-				e := &s.edges[j]
-				if e.typ != typ {
-					continue
-				}
-				if out && e.from == n {
-					got = append(got, e.to)
-				} else if !out && e.to == n {
-					got = append(got, e.from)
-				}
-			}
-		}
-		for _, m := range got {
-			keep.add(m)
-		}
-		return got
-	}
-	segs := walk([]uint32{chain}, graph.RelHasSegment, true)
-	linked := append(walk(segs, graph.RelFeeds, true), walk(segs, graph.RelFeeds, false)...)
-	allSegs := append(slices.Clone(segs), linked...)
-	walk(linked, graph.RelHasSegment, false) // the linked segments' chains
-	fields := walk(allSegs, graph.RelRequires, true)
-	var actors []uint32
-	actors = append(actors, walk(allSegs, graph.RelOperatesIn, false)...)
-	actors = append(actors, walk(fields, graph.RelResearches, false)...)
-	actors = append(actors, walk(append(append([]uint32{chain}, allSegs...), fields...), graph.RelServes, false)...)
-	actors = append(actors, walk([]uint32{chain}, graph.RelMasters, false)...)
-	actors = append(actors, walk([]uint32{chain}, graph.RelLeads, false)...)
-	achievements := walk(actors, graph.RelProduced, true)
-	walk(achievements, graph.RelValues, false)
-	walk(achievements, graph.RelValidates, false)
-	walk(achievements, graph.RelTransferredTo, true)
-	if err := ctxErr(ctx, "projection"); err != nil {
-		return nil, err
-	}
-	sg := s.subgraphOut(keep, nil, &graph.Subgraph{Nodes: []graph.Node{}, Edges: []graph.Edge{}}, s.projNodeOut, s.projEdgeOut)
-	return &graph.Projection{ChainID: chainID, Revision: s.rev, Nodes: sg.Nodes, Edges: sg.Edges}, nil
 }

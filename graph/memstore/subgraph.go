@@ -1,0 +1,353 @@
+package memstore
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"strings"
+	"sync"
+
+	"chainkg/graph"
+)
+
+// Subgraphs (Neighborhood) and chain projections: a set of nodes, returned
+// by id, with every edge among them by (type, from, to).
+//
+// Both are built from integers only: the set is a bitmap, nodes are ordered
+// by their id rank, edges are found in the members' adjacency lists (whose
+// entries carry type, direction and far end, so no edge record is read to
+// filter) and ordered by (type rank, source position, target position).
+// Only the edges kept are then read from s.edges to be materialised, in
+// output order, into slices allocated once.
+
+// nodeSet is a set of node indices: a bitmap for membership plus the
+// members in insertion order.
+type nodeSet struct {
+	bits []uint64
+	list []uint32
+}
+
+func (ns *nodeSet) has(n uint32) bool { return ns.bits[n/64]&(1<<(n%64)) != 0 }
+
+func (ns *nodeSet) add(n uint32) {
+	if !ns.has(n) {
+		ns.bits[n/64] |= 1 << (n % 64)
+		ns.list = append(ns.list, n)
+	}
+}
+
+// clear empties the set, clearing only the members' bits (the bitmap
+// stays allocated for reuse).
+func (ns *nodeSet) clear() {
+	for _, n := range ns.list {
+		ns.bits[n/64] = 0
+	}
+	ns.list = ns.list[:0]
+}
+
+// typeRank orders relation indices by type name (edges sort by type first).
+var typeRank = func() []int {
+	idx := make([]int, len(graph.Rels))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(a, b int) int { return strings.Compare(string(graph.Rels[a].Type), string(graph.Rels[b].Type)) })
+	rank := make([]int, len(graph.Rels)+1)
+	for r, i := range idx {
+		rank[i+1] = r
+	}
+	return rank
+}()
+
+// edgeKey is one edge of a subgraph: key orders it within its type
+// (source's position << 32 | target's position, positions in the node
+// order), j is its index in s.edges.
+type edgeKey struct {
+	key uint64
+	j   uint32
+}
+
+// scratch holds one subgraph's working buffers. They are pooled: a
+// projection at 100,000 enterprises would otherwise allocate about 2 MB of
+// them per call.
+type scratch struct {
+	keep nodeSet // the subgraph's nodes
+	mark nodeSet // uniq's marks; empty between uses
+	// nks holds the members as rank << 32 | index, sorted (the node order).
+	nks []uint64
+	// pos[n] is member n's position in nks (other entries are stale).
+	pos []uint32
+	// byType holds the edges among the members per type rank, each list
+	// in edge order once ordered.
+	byType [32][]edgeKey
+	// lists are buffers for a projection's walk (actors, achievements).
+	lists [2][]uint32
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+// getScratch returns empty buffers sized for a store of nNodes nodes.
+func getScratch(nNodes int) *scratch {
+	sc := scratchPool.Get().(*scratch)
+	if words := (nNodes + 63) / 64; len(sc.keep.bits) < words {
+		sc.keep.bits = make([]uint64, words)
+		sc.mark.bits = make([]uint64, words)
+	}
+	return sc
+}
+
+func putScratch(sc *scratch) {
+	sc.keep.clear()
+	sc.mark.clear()
+	scratchPool.Put(sc)
+}
+
+// uniq drops repeated nodes from list, keeping the first of each (in place).
+func (sc *scratch) uniq(list []uint32) []uint32 {
+	out := list[:0]
+	for _, n := range list {
+		if !sc.mark.has(n) {
+			sc.mark.add(n)
+			out = append(out, n)
+		}
+	}
+	sc.mark.clear()
+	return out
+}
+
+// order sorts the members of sc.keep by id into sc.nks (and sc.pos) and
+// collects the allowed edges among them into sc.byType, each type's list
+// sorted by (from, to) id. It returns the number of edges.
+//
+// Walking the sources in id order appends each type's edges already sorted
+// by source; only each source's few targets of one type need sorting.
+func (s *Store) order(sc *scratch, f []bool) int {
+	nks := sc.nks[:0]
+	for _, n := range sc.keep.list {
+		nks = append(nks, uint64(s.rank[n])<<32|uint64(n))
+	}
+	slices.Sort(nks)
+	sc.nks = nks
+	if len(sc.pos) < len(s.nodes) {
+		sc.pos = make([]uint32, len(s.nodes))
+	}
+	pos := sc.pos
+	for i, nk := range nks {
+		pos[uint32(nk)] = uint32(i)
+	}
+	for t := range sc.byType {
+		sc.byType[t] = sc.byType[t][:0]
+	}
+	for p, nk := range nks {
+		for _, a := range s.nodes[uint32(nk)].adj {
+			// Each edge once, from its source's side.
+			if a.out() && sc.keep.has(a.other) && allowed(f, a.typ()) {
+				t := typeRank[a.typ()]
+				sc.byType[t] = append(sc.byType[t], edgeKey{key: uint64(p)<<32 | uint64(pos[a.other]), j: a.edge()})
+			}
+		}
+	}
+	total := 0
+	for _, l := range sc.byType {
+		total += len(l)
+		for i := 0; i < len(l); {
+			k := i + 1
+			for k < len(l) && l[k].key>>32 == l[i].key>>32 {
+				k++
+			}
+			if k-i > 1 {
+				slices.SortFunc(l[i:k], func(a, b edgeKey) int { return cmp.Compare(a.key, b.key) })
+			}
+			i = k
+		}
+	}
+	return total
+}
+
+// subgraph fills sg with the members of sc.keep (by id) and the allowed
+// edges among them (by type, from, to), fully materialised.
+func (s *Store) subgraph(sc *scratch, f []bool, sg *graph.Subgraph) *graph.Subgraph {
+	ne := s.order(sc, f)
+	sg.Nodes = slices.Grow(sg.Nodes, len(sc.nks))
+	for _, nk := range sc.nks {
+		sg.Nodes = append(sg.Nodes, s.nodeOut(uint32(nk)))
+	}
+	sg.Edges = slices.Grow(sg.Edges, ne)
+	for _, l := range sc.byType {
+		for _, ek := range l {
+			sg.Edges = append(sg.Edges, s.edgeOut(ek.j))
+		}
+	}
+	return sg
+}
+
+// Projection extracts a chain's subgraph exactly as graph.Projection's doc
+// comment lists it. "The segments" are the chain's own segments plus the
+// segments FEEDS-linked to them (either direction, any chain); SERVES counts
+// towards the projected chain only, not the linked chains.
+func (s *Store) Projection(ctx context.Context, chainID string) (*graph.Projection, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if err := s.begin(ctx, "read"); err != nil {
+		return nil, err
+	}
+	chain, ok := s.byID[chainID]
+	if !ok || graph.Kinds[s.nodes[chain].kind].Kind != graph.KindChain {
+		return nil, graph.Errorf(graph.CodeNotFound, "chain %q does not exist", chainID)
+	}
+	sc := getScratch(len(s.nodes))
+	defer putScratch(sc)
+	s.collectChain(sc, chain)
+	if err := ctxErr(ctx, "projection"); err != nil {
+		return nil, err
+	}
+	ne := s.order(sc, nil)
+	nodes, edges := s.projectOut(sc, ne)
+	return &graph.Projection{ChainID: chainID, Revision: s.rev, Nodes: nodes, Edges: edges}, nil
+}
+
+// expand appends to dst the far ends of the edges of relation rel at each
+// node of from (out: the node is the source; otherwise the target) and adds
+// them to keep.
+func (s *Store) expand(keep *nodeSet, dst, from []uint32, rel graph.RelType, out bool) []uint32 {
+	typ := relIndex[rel]
+	for _, n := range from {
+		for _, a := range s.nodes[n].adj {
+			if a.typ() == typ && (out && a.out() || !out && a.in(n)) {
+				dst = append(dst, a.other)
+				keep.add(a.other)
+			}
+		}
+	}
+	return dst
+}
+
+// collectChain puts the nodes of chain's projection into sc.keep. Every
+// list is deduplicated before it is expanded, so no adjacency list is
+// scanned twice for one relation (an enterprise operating in two segments
+// is one actor).
+func (s *Store) collectChain(sc *scratch, chain uint32) {
+	keep := &sc.keep
+	keep.add(chain)
+	own := []uint32{chain}
+	segs := sc.uniq(s.expand(keep, nil, own, graph.RelHasSegment, true))
+	linked := s.expand(keep, nil, segs, graph.RelFeeds, true)
+	linked = sc.uniq(s.expand(keep, linked, segs, graph.RelFeeds, false))
+	allSegs := sc.uniq(append(slices.Clone(segs), linked...))
+	s.expand(keep, nil, linked, graph.RelHasSegment, false) // the linked segments' chains
+	fields := sc.uniq(s.expand(keep, nil, allSegs, graph.RelRequires, true))
+	actors := s.expand(keep, sc.lists[0][:0], allSegs, graph.RelOperatesIn, false)
+	actors = s.expand(keep, actors, fields, graph.RelResearches, false)
+	served := append(append(slices.Clone(own), allSegs...), fields...)
+	actors = s.expand(keep, actors, sc.uniq(served), graph.RelServes, false)
+	actors = s.expand(keep, actors, own, graph.RelMasters, false)
+	actors = s.expand(keep, actors, own, graph.RelLeads, false)
+	actors = sc.uniq(actors)
+	achievements := sc.uniq(s.expand(keep, sc.lists[1][:0], actors, graph.RelProduced, true))
+	s.expand(keep, nil, achievements, graph.RelValues, false)
+	s.expand(keep, nil, achievements, graph.RelValidates, false)
+	s.expand(keep, nil, achievements, graph.RelTransferredTo, true)
+	sc.lists[0], sc.lists[1] = actors, achievements
+}
+
+// projectOut materialises the ordered subgraph in sc as a Projection
+// carries it (graph.ProjectedNode, graph.ProjectedEdge): each into one
+// slice allocated at its final size, through the shapes' plans.
+func (s *Store) projectOut(sc *scratch, ne int) ([]graph.Node, []graph.Edge) {
+	nodes := make([]graph.Node, len(sc.nks))
+	for i, nk := range sc.nks {
+		r := &s.nodes[uint32(nk)]
+		n := &nodes[i]
+		n.ID, n.Kind = r.id, graph.Kinds[r.kind].Kind
+		s.projN[r.shape].fill(r.vals, &n.Prov, &n.Props, n)
+	}
+	edges := make([]graph.Edge, ne)
+	i := 0
+	for _, l := range sc.byType {
+		for _, ek := range l {
+			r := &s.edges[ek.j]
+			e := &edges[i]
+			i++
+			e.Type = graph.Rels[r.typ-1].Type
+			e.From, e.To = nodes[ek.key>>32].ID, nodes[uint32(ek.key)].ID
+			s.projE[r.shape].fill(r.vals, &e.Prov, &e.Props, nil)
+		}
+	}
+	return nodes, edges
+}
+
+// projPlan lists, for one shape, the values a Projection carries and where
+// each goes, so that materialising a node or edge for a projection visits
+// only those and sizes its Props map exactly. Every shape has one plan for
+// nodes (s.projN) and one for edges (s.projE), made with the shape.
+type projPlan struct {
+	steps  []projStep
+	nProps int // steps with roleProp
+}
+
+// projStep is one value of a projPlan: vals[pos] goes to the field its role
+// names, or to Props[key] for roleProp.
+type projStep struct {
+	key  string
+	pos  uint16
+	role role
+}
+
+// newPlan makes the plan of shape keys for nodes (node) or edges: names and
+// provenance always (names only for nodes), aliases never, and the
+// properties graph.ProjectedNode (ProjectedEdge) keeps.
+func (s *Store) newPlan(keys []uint16, node bool) projPlan {
+	var p projPlan
+	for i, k := range keys {
+		r := s.keyRole[k]
+		if r == roleAliases && node {
+			continue
+		}
+		if r == roleProp || !node && (r == roleName || r == roleNameZh || r == roleAliases) {
+			keep := s.keyProjE
+			if node {
+				keep = s.keyProjN
+			}
+			if !keep[k] {
+				continue
+			}
+			r = roleProp
+			p.nProps++
+		}
+		p.steps = append(p.steps, projStep{key: s.keys[k], pos: uint16(i), role: r})
+	}
+	return p
+}
+
+// fill sets what the plan names from vals: provenance, Props (allocated
+// when the plan has properties) and, for a node (n not nil), its names.
+func (p *projPlan) fill(vals []any, prov *graph.Provenance, props *map[string]any, n *graph.Node) {
+	var m map[string]any
+	if p.nProps > 0 {
+		m = make(map[string]any, p.nProps)
+		*props = m
+	}
+	for _, st := range p.steps {
+		v := vals[st.pos]
+		switch st.role {
+		case roleProp:
+			m[st.key] = v
+		case roleName:
+			n.Name = v.(string)
+		case roleNameZh:
+			n.NameZh = v.(string)
+		case roleSource:
+			prov.Source = v.(string)
+		case roleAsOf:
+			prov.AsOf = v.(string)
+		case roleConfidence:
+			prov.Confidence, _ = v.(float64)
+		case roleEvidence:
+			prov.Evidence = v.(string)
+		case roleUpdatedBy:
+			prov.UpdatedBy = v.(string)
+		case roleUpdatedAt:
+			prov.UpdatedAt = v.(string)
+		}
+	}
+}
