@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strings"
 )
 
 // Candidate kinds.
@@ -121,30 +120,26 @@ func byScore(a, b Candidate) int {
 func (a *Analyzer) betweenness() []float64 {
 	n := len(a.segs)
 	cb := make([]float64, n)
-	succ := make([][]int, n)
-	for i, si := range a.segs {
-		for _, s := range a.chainSuccs(si.node.ID) {
-			succ[i] = append(succ[i], a.ix.segPos[s])
-		}
-	}
+	pred := make([][]int, n)
+	sigma := make([]float64, n)
+	dist := make([]int, n)
+	delta := make([]float64, n)
+	stack := make([]int, 0, n)
 	for s := 0; s < n; s++ {
-		var stack []int
-		pred := make([][]int, n)
-		sigma := make([]float64, n)
-		dist := make([]int, n)
+		stack = stack[:0]
 		for i := range dist {
-			dist[i] = -1
+			pred[i], sigma[i], dist[i], delta[i] = pred[i][:0], 0, -1, 0
 		}
 		sigma[s], dist[s] = 1, 0
-		queue := []int{s}
-		for len(queue) > 0 {
-			v := queue[0]
-			queue = queue[1:]
-			stack = append(stack, v)
-			for _, w := range succ[v] {
+		stack = append(stack, s)
+		// stack doubles as the BFS queue: it holds the vertices in the
+		// order they are dequeued.
+		for h := 0; h < len(stack); h++ {
+			v := stack[h]
+			for _, w := range a.segs[v].succs {
 				if dist[w] < 0 {
 					dist[w] = dist[v] + 1
-					queue = append(queue, w)
+					stack = append(stack, w)
 				}
 				if dist[w] == dist[v]+1 {
 					sigma[w] += sigma[v]
@@ -152,7 +147,6 @@ func (a *Analyzer) betweenness() []float64 {
 				}
 			}
 		}
-		delta := make([]float64, n)
 		for i := len(stack) - 1; i >= 0; i-- {
 			w := stack[i]
 			for _, v := range pred[w] {
@@ -180,19 +174,18 @@ func (a *Analyzer) reach(i int) float64 {
 	if n < 2 {
 		return 0
 	}
-	seen := map[string]bool{a.segs[i].node.ID: true}
-	queue := []string{a.segs[i].node.ID}
-	for len(queue) > 0 {
-		v := queue[0]
-		queue = queue[1:]
-		for _, w := range a.chainSuccs(v) {
+	seen := make([]bool, n)
+	seen[i] = true
+	queue := []int{i}
+	for h := 0; h < len(queue); h++ {
+		for _, w := range a.segs[queue[h]].succs {
 			if !seen[w] {
 				seen[w] = true
 				queue = append(queue, w)
 			}
 		}
 	}
-	return float64(len(seen)-1) / float64(n-1)
+	return float64(len(queue)-1) / float64(n-1)
 }
 
 // Fill ranks the missing segments by importance and lists candidates for each.
@@ -209,15 +202,15 @@ func (a *Analyzer) Fill() []FillTarget {
 		}
 		s := si.node
 		ft := FillTarget{Segment: refOf(s), Stage: propString(s, "stage"), Reasons: []string{}, Candidates: []Candidate{}}
-		var upPresent, downPresent []string
-		for _, p := range a.chainPreds(s.ID) {
-			if a.byID[p].present {
-				upPresent = append(upPresent, p)
+		var upPresent, downPresent []int32
+		for _, p := range si.preds {
+			if a.segs[p].present {
+				upPresent = append(upPresent, a.segs[p].v)
 			}
 		}
-		for _, p := range a.chainSuccs(s.ID) {
-			if a.byID[p].present {
-				downPresent = append(downPresent, p)
+		for _, p := range si.succs {
+			if a.segs[p].present {
+				downPresent = append(downPresent, a.segs[p].v)
 			}
 		}
 		parts := ImportanceParts{Betweenness: bc[i], Reach: a.reach(i)}
@@ -267,17 +260,17 @@ func (a *Analyzer) Fill() []FillTarget {
 // fillCandidates scores outside firms in the segment, local firms in
 // adjacent present segments with matching fields, and local research
 // actors with mature matching achievements.
-func (a *Analyzer) fillCandidates(si *segInfo, adjacent []string) []Candidate {
+func (a *Analyzer) fillCandidates(si *segInfo, adjacent []int32) []Candidate {
 	ix, o := a.ix, a.ix.opt
-	req := setOf(si.fields)
+	req := slices.Compact(slices.Clone(si.fields)) // sorted: an outs list
 	var cands []Candidate
 	// 1. Outside enterprises already operating in the segment.
 	for _, e := range si.outside {
-		n := ix.nodes[e].Node
+		n := &ix.nodes[e]
 		ties := ix.localTies(e)
-		score := 0.6*tierScore(n) + 0.4*float64(min(len(ties), 3))/3
-		c := Candidate{Actor: refOf(n), Kind: CandidateOutside, Score: round4(score), Evidence: ix.refs(ties),
-			Reasons: []string{fmt.Sprintf("already operates in %s from %s (%s): attract or bring in (招商引资)", si.node.Name, regionOf(n), tierLabel(n))}}
+		score := 0.6*n.tier + 0.4*float64(min(len(ties), 3))/3
+		c := Candidate{Actor: refOf(n.Node), Kind: CandidateOutside, Score: round4(score), Evidence: ix.refs(ties),
+			Reasons: []string{fmt.Sprintf("already operates in %s from %s (%s): attract or bring in (招商引资)", si.node.Name, regionOf(n.Node), tierLabel(n.Node))}}
 		if len(ties) > 0 {
 			c.Reasons = append(c.Reasons, fmt.Sprintf("%d tie(s) to local actors: %s", len(ties), ix.labels(ties, 3)))
 		} else {
@@ -287,55 +280,63 @@ func (a *Analyzer) fillCandidates(si *segInfo, adjacent []string) []Candidate {
 	}
 	// 2. Local firms in adjacent present segments researching required fields.
 	if len(req) > 0 {
-		firmAdj := map[string][]string{}
-		for _, adj := range adjacent {
-			for _, f := range a.byID[adj].firms {
-				firmAdj[f] = append(firmAdj[f], adj)
+		type firmAdj struct{ firm, seg int32 }
+		var adj []firmAdj
+		for _, s := range adjacent {
+			for _, f := range a.seg(s).firms {
+				adj = append(adj, firmAdj{f, s})
 			}
 		}
-		for _, f := range SortedKeys(firmAdj) {
-			match := intersect(ix.outs(RelResearches, f), req)
+		// By firm (id order), each firm's segments in the order met.
+		slices.SortStableFunc(adj, func(x, y firmAdj) int { return cmp.Compare(x.firm, y.firm) })
+		segs := make([]int32, 0, len(adjacent))
+		for lo := 0; lo < len(adj); {
+			f := adj[lo].firm
+			segs = segs[:0]
+			for ; lo < len(adj) && adj[lo].firm == f; lo++ {
+				segs = append(segs, adj[lo].seg)
+			}
+			match := intersectSorted(ix.outs(slotResearches, f), req)
 			if len(match) == 0 {
 				continue
 			}
-			n := ix.nodes[f].Node
+			n := &ix.nodes[f]
 			cov := float64(len(match)) / float64(len(req))
-			score := 0.6*cov + 0.4*tierScore(n)
-			cands = append(cands, Candidate{Actor: refOf(n), Kind: CandidateAdjacent, Score: round4(score), Evidence: ix.refs(match),
+			score := 0.6*cov + 0.4*n.tier
+			cands = append(cands, Candidate{Actor: refOf(n.Node), Kind: CandidateAdjacent, Score: round4(score), Evidence: ix.refs(match),
 				Reasons: []string{
-					fmt.Sprintf("local firm in adjacent segment %s (%s)", ix.labels(firmAdj[f], 3), tierLabel(n)),
+					fmt.Sprintf("local firm in adjacent segment %s (%s)", ix.labels(segs, 3), tierLabel(n.Node)),
 					fmt.Sprintf("researches %d of %d required field(s): %s", len(match), len(req), ix.labels(match, 3)),
 				}})
 		}
 		// 3. Local labs and universities with mature matching achievements.
+		var achs, matched []int32
 		for _, k := range ix.researchers {
-			var achs []string
-			matched := map[string]bool{}
+			achs, matched = achs[:0], matched[:0]
 			maxMat := int64(0)
-			for _, ach := range ix.outs(RelProduced, k) {
+			for _, ach := range ix.outs(slotProduced, k) {
 				an := ix.nodes[ach].Node
 				if an.Kind != KindAchievement || propInt(an, "maturity") < int64(o.MinMaturity) {
 					continue
 				}
-				m := intersect(ix.outs(RelAppliesTo, ach), req)
+				m := intersectSorted(ix.outs(slotAppliesTo, ach), req)
 				if len(m) == 0 {
 					continue
 				}
 				achs = append(achs, ach)
-				for _, f := range m {
-					matched[f] = true
-				}
+				matched = append(matched, m...)
 				maxMat = max(maxMat, propInt(an, "maturity"))
 			}
 			if len(achs) == 0 {
 				continue
 			}
+			matched = sortedUnique(matched)
 			cov := float64(len(matched)) / float64(len(req))
 			score := 0.6*cov + 0.4*float64(min(maxMat, 9))/9
 			cands = append(cands, Candidate{Actor: ix.ref(k), Kind: CandidateSpinOff, Score: round4(score), Evidence: ix.refs(achs),
 				Reasons: []string{
 					fmt.Sprintf("%d mature result(s) (readiness >= %d, best %d): %s", len(achs), o.MinMaturity, maxMat, ix.labels(achs, 3)),
-					fmt.Sprintf("they apply to %d of %d required field(s): %s; spin off or license (成果转化)", len(matched), len(req), ix.labels(sortedSet(matched), 3)),
+					fmt.Sprintf("they apply to %d of %d required field(s): %s; spin off or license (成果转化)", len(matched), len(req), ix.labels(matched, 3)),
 				}})
 		}
 	}
@@ -349,26 +350,18 @@ func regionOf(n *Node) string {
 	return "an unknown region"
 }
 
-// allNeighbours returns every node joined to id by any edge (unsorted, may
-// repeat).
-func (ix *index) allNeighbours(id string) []string {
-	n := ix.nodes[id]
-	if n == nil {
-		return nil
-	}
-	return append(slices.Clone(n.outID), n.inID...)
-}
-
-// localTies returns the local actors joined to id by any edge, sorted.
-func (ix *index) localTies(id string) []string {
-	set := map[string]bool{}
-	for _, x := range ix.allNeighbours(id) {
-		if n := ix.nodes[x]; n.local && n.Kind != KindChain && n.Kind != KindSegment && n.Kind != KindTechField {
-			set[x] = true
+// localTies returns the local actors joined to v by any edge, in id order.
+func (ix *index) localTies(v int32) []int32 {
+	var out []int32
+	outs, ins := ix.around(v)
+	for _, l := range [2][]int32{outs, ins} {
+		for _, x := range l {
+			if n := &ix.nodes[x]; n.local && x != v && n.Kind != KindChain && n.Kind != KindSegment && n.Kind != KindTechField {
+				out = append(out, x)
+			}
 		}
 	}
-	delete(set, id)
-	return sortedSet(set)
+	return sortedUnique(out)
 }
 
 // Strengthen lists weak segments, partnerships to broker and services to engage.
@@ -390,28 +383,37 @@ func (a *Analyzer) Strengthen() *StrengthenReport {
 	return r
 }
 
-// neighbours returns the actor neighbours of id for Adamic-Adar: every node
-// joined by any edge, except chains, segments and tech fields (every actor
-// of the chain shares those; fields count in the Jaccard term instead).
-func (ix *index) neighbours(id string, cache map[string][]string) []string {
-	if l, ok := cache[id]; ok {
+// noNeighbours marks a computed empty neighbour list in a cache.
+var noNeighbours = []int32{}
+
+// neighbours returns the actor neighbours of v for Adamic-Adar, in id
+// order: every node joined by any edge, except chains, segments and tech
+// fields (every actor of the chain shares those; fields count in the
+// Jaccard term instead). cache (one slot per node) keeps computed lists;
+// buf is scratch space.
+func (ix *index) neighbours(v int32, cache [][]int32, buf *[]int32) []int32 {
+	if l := cache[v]; l != nil {
 		return l
 	}
-	set := map[string]bool{}
-	add := func(x string) {
-		switch ix.nodes[x].Kind {
-		case KindChain, KindSegment, KindTechField:
-			return
-		}
-		if x != id {
-			set[x] = true
+	b := (*buf)[:0]
+	outs, ins := ix.around(v)
+	for _, l := range [2][]int32{outs, ins} {
+		for _, x := range l {
+			switch ix.nodes[x].Kind {
+			case KindChain, KindSegment, KindTechField:
+				continue
+			}
+			if x != v {
+				b = append(b, x)
+			}
 		}
 	}
-	for _, x := range ix.allNeighbours(id) {
-		add(x)
+	*buf = b
+	l := noNeighbours
+	if b = sortedUnique(b); len(b) > 0 {
+		l = slices.Clone(b)
 	}
-	l := sortedSet(set)
-	cache[id] = l
+	cache[v] = l
 	return l
 }
 
@@ -422,65 +424,93 @@ func (ix *index) neighbours(id string, cache map[string][]string) []string {
 // those its segments require; a lab's, those it researches.
 func (a *Analyzer) partnerships() []Partnership {
 	ix, o := a.ix, a.ix.opt
-	firmSegs := map[string][]string{}
+	n := len(ix.nodes)
+	// The firms of the non-strong segments, in id order, each with its
+	// non-strong segments in segment order.
+	type firmSeg struct{ firm, seg int32 }
+	var pairs []firmSeg
 	for _, si := range a.segs {
 		if si.verdict.Status == StatusStrong {
 			continue
 		}
 		for _, f := range si.firms {
-			firmSegs[f] = append(firmSegs[f], si.node.ID)
+			pairs = append(pairs, firmSeg{f, si.v})
 		}
 	}
+	slices.SortStableFunc(pairs, func(x, y firmSeg) int { return cmp.Compare(x.firm, y.firm) })
 	// Firms with the same field set score the same Jaccard with any lab:
 	// group them, so a lab is compared with each group once and only the
 	// first firms of a group (by id) can enter the top k on Jaccard alone.
 	type group struct {
-		fields []string
-		firms  []string
+		fields []int32
+		firms  []int32
 	}
+	type firmState struct {
+		segs []int32
+		g    *group
+	}
+	firmAt := make([]int32, n) // node -> index in firms, -1 for non-candidates
+	for i := range firmAt {
+		firmAt[i] = -1
+	}
+	var firms []firmState
 	groups := map[string]*group{}
-	firmGroup := map[string]*group{}
-	for _, f := range SortedKeys(firmSegs) {
-		set := setOf(ix.outs(RelResearches, f))
-		for _, s := range firmSegs[f] {
-			for _, fl := range a.byID[s].fields {
-				set[fl] = true
-			}
+	var fields []int32
+	var key []byte
+	for lo := 0; lo < len(pairs); {
+		f := pairs[lo].firm
+		fs := firmState{}
+		fields = append(fields[:0], ix.outs(slotResearches, f)...)
+		for ; lo < len(pairs) && pairs[lo].firm == f; lo++ {
+			fs.segs = append(fs.segs, pairs[lo].seg)
+			fields = append(fields, a.seg(pairs[lo].seg).fields...)
 		}
-		fields := sortedSet(set)
-		key := strings.Join(fields, "\x00")
-		g := groups[key]
+		fields = sortedUnique(fields)
+		key = key[:0]
+		for _, fl := range fields {
+			key = append(key, byte(fl), byte(fl>>8), byte(fl>>16), byte(fl>>24))
+		}
+		g := groups[string(key)]
 		if g == nil {
-			g = &group{fields: fields}
-			groups[key] = g
+			g = &group{fields: slices.Clone(fields)}
+			groups[string(key)] = g
 		}
 		g.firms = append(g.firms, f) // in id order
-		firmGroup[f] = g
+		fs.g = g
+		firmAt[f] = int32(len(firms))
+		firms = append(firms, fs)
 	}
-	gkeys := SortedKeys(groups)
-	cache := map[string][]string{}
+	// Groups in the order of their field ids (as the joined ids would sort).
+	glist := make([]*group, 0, len(groups))
+	for _, g := range groups {
+		glist = append(glist, g)
+	}
+	slices.SortFunc(glist, func(x, y *group) int { return slices.Compare(x.fields, y.fields) })
+	cache := make([][]int32, n)
+	var buf []int32
 	var out []Partnership
 	less := func(x, y Partnership) int {
 		return cmp.Or(cmp.Compare(y.Score, x.Score), cmp.Compare(x.Knowledge.ID, y.Knowledge.ID), cmp.Compare(x.Enterprise.ID, y.Enterprise.ID))
 	}
 	// admits reports whether a pair with this score would enter the top k.
-	admits := func(score float64, k, f string) bool {
+	admits := func(score float64, k, f int32) bool {
 		if len(out) < o.MaxCandidates {
 			return true
 		}
-		return less(Partnership{Score: round4(score), Knowledge: NodeRef{ID: k}, Enterprise: NodeRef{ID: f}}, out[len(out)-1]) < 0
+		return less(Partnership{Score: round4(score), Knowledge: NodeRef{ID: ix.id(k)}, Enterprise: NodeRef{ID: ix.id(f)}}, out[len(out)-1]) < 0
 	}
-	add := func(k, f string, kf []string, g *group, j, aa float64, shared []string) {
+	add := func(k, f int32, kf []int32, g *group, j, aa float64, shared []int32) {
 		score := o.JaccardWeight*j + o.AdamicAdarWeight*aa
 		if !admits(score, k, f) {
 			return
 		}
-		sf := intersect(kf, setOf(g.fields))
+		segs := firms[firmAt[f]].segs
+		sf := intersectSorted(kf, g.fields)
 		p := Partnership{Knowledge: ix.ref(k), Enterprise: ix.ref(f), Score: round4(score), Jaccard: round4(j), AdamicAdar: round4(aa),
-			SharedFields: ix.refs(sf), SharedNeighbours: ix.refs(shared), Segments: ix.refs(firmSegs[f])}
+			SharedFields: ix.refs(sf), SharedNeighbours: ix.refs(shared), Segments: ix.refs(segs)}
 		p.Reasons = []string{
 			fmt.Sprintf("share %d field(s): %s (Jaccard %.2f)", len(sf), ix.labels(sf, 3), j),
-			fmt.Sprintf("no cooperation yet; the firm works in %s", ix.labels(firmSegs[f], 3)),
+			fmt.Sprintf("no cooperation yet; the firm works in %s", ix.labels(segs, 3)),
 		}
 		if len(shared) > 0 {
 			p.Reasons = append(p.Reasons, fmt.Sprintf("common neighbours %s (Adamic-Adar %.2f)", ix.labels(shared, 3), aa))
@@ -491,53 +521,67 @@ func (a *Analyzer) partnerships() []Partnership {
 			out = out[:o.MaxCandidates]
 		}
 	}
-	jaccard := func(kset map[string]bool, nk int, g *group) float64 {
+	jaccard := func(kf []int32, g *group) float64 {
 		inter := 0
 		for _, fl := range g.fields {
-			if kset[fl] {
+			if has(kf, fl) {
 				inter++
 			}
 		}
 		if inter == 0 {
 			return 0
 		}
-		return float64(inter) / float64(nk+len(g.fields)-inter)
+		return float64(inter) / float64(len(kf)+len(g.fields)-inter)
 	}
+	aa := make([]float64, n) // Adamic-Adar of the current lab with each firm; 0 untouched
+	var touched, coop []int32
 	for _, k := range ix.researchers {
-		kf := ix.outs(RelResearches, k)
+		kf := ix.outs(slotResearches, k)
 		if len(kf) == 0 {
 			continue
 		}
-		kset := setOf(kf)
-		coop := setOf(ix.outs(RelCooperates, k))
-		for _, x := range ix.ins(RelCooperates, k) {
-			coop[x] = true
-		}
+		coop = append(append(coop[:0], ix.outs(slotCooperates, k)...), ix.ins(slotCooperates, k)...)
+		coop = sortedUnique(coop)
 		// Adamic-Adar from k: sum over its neighbours z, over z's neighbours.
-		aa := map[string]float64{}
-		shared := map[string][]string{}
-		for _, z := range ix.neighbours(k, cache) {
-			nz := ix.neighbours(z, cache)
+		nk := ix.neighbours(k, cache, &buf)
+		touched = touched[:0]
+		for _, z := range nk {
+			nz := ix.neighbours(z, cache, &buf)
 			if len(nz) < 2 {
 				continue
 			}
 			w := 1 / math.Log(float64(len(nz)))
 			for _, f := range nz {
-				if firmGroup[f] != nil {
+				if firmAt[f] >= 0 {
+					if aa[f] == 0 {
+						touched = append(touched, f)
+					}
 					aa[f] += w
-					shared[f] = append(shared[f], z)
 				}
 			}
 		}
-		for _, f := range SortedKeys(aa) {
-			g := firmGroup[f]
-			if j := jaccard(kset, len(kf), g); j > 0 && !coop[f] {
-				add(k, f, kf, g, j, aa[f], shared[f])
+		// shared lists the common neighbours of k and f (few pairs get here).
+		shared := func(f int32) []int32 {
+			var out []int32
+			for _, z := range nk {
+				if nz := cache[z]; len(nz) >= 2 && has(nz, f) {
+					out = append(out, z)
+				}
+			}
+			return out
+		}
+		slices.Sort(touched)
+		for _, f := range touched {
+			g := firms[firmAt[f]].g
+			if j := jaccard(kf, g); j > 0 && !has(coop, f) {
+				score := o.JaccardWeight*j + o.AdamicAdarWeight*aa[f]
+				if admits(score, k, f) {
+					add(k, f, kf, g, j, aa[f], shared(f))
+				}
 			}
 		}
-		for _, key := range gkeys {
-			g := groups[key]
-			j := jaccard(kset, len(kf), g)
+		for _, g := range glist {
+			j := jaccard(kf, g)
 			if j == 0 || !admits(o.JaccardWeight*j, k, g.firms[0]) {
 				continue
 			}
@@ -546,12 +590,15 @@ func (a *Analyzer) partnerships() []Partnership {
 				if taken == o.MaxCandidates {
 					break
 				}
-				if aa[f] > 0 || coop[f] {
+				if aa[f] > 0 || has(coop, f) {
 					continue // scored above with its Adamic-Adar, or already cooperating
 				}
 				add(k, f, kf, g, j, 0, nil)
 				taken++
 			}
+		}
+		for _, f := range touched {
+			aa[f] = 0
 		}
 	}
 	if out == nil {
@@ -574,24 +621,26 @@ func (a *Analyzer) services() []ServiceCandidate {
 	if len(targets) == 0 {
 		return out
 	}
-	for i := range ix.p.Nodes {
-		n := &ix.p.Nodes[i]
+	var segs []int32
+	for v := range ix.nodes {
+		n := &ix.nodes[v]
 		if !IsServiceKind(n.Kind) {
 			continue
 		}
-		served := setOf(ix.outs(RelServes, n.ID))
+		served := ix.outs(slotServes, int32(v))
 		if len(served) == 0 {
 			continue
 		}
-		var segs, why []string
-		wholeChain := served[ix.p.ChainID]
+		segs = segs[:0]
+		var why []string
+		wholeChain := has(served, ix.chain)
 		for _, si := range targets {
 			switch {
-			case wholeChain || served[si.node.ID]:
-				segs = append(segs, si.node.ID)
+			case wholeChain || has(served, si.v):
+				segs = append(segs, si.v)
 			default:
-				if m := intersect(si.fields, served); len(m) > 0 {
-					segs = append(segs, si.node.ID)
+				if m := intersectSorted(si.fields, served); len(m) > 0 {
+					segs = append(segs, si.v)
 					why = append(why, fmt.Sprintf("serves %s, which %s requires", ix.labels(m, 2), si.node.Name))
 				}
 			}
@@ -599,7 +648,7 @@ func (a *Analyzer) services() []ServiceCandidate {
 		if len(segs) == 0 {
 			continue
 		}
-		c := ServiceCandidate{Actor: refOf(n), Local: ix.local(n.ID), Segments: ix.refs(segs),
+		c := ServiceCandidate{Actor: refOf(n.Node), Local: n.local, Segments: ix.refs(segs),
 			Score: round4(float64(len(segs)) / float64(len(targets)))}
 		if wholeChain {
 			c.Reasons = append(c.Reasons, "serves the whole chain")
@@ -615,12 +664,12 @@ func (a *Analyzer) services() []ServiceCandidate {
 }
 
 // segmentChain returns the chain a segment belongs to.
-func (ix *index) segmentChain(id string) NodeRef {
-	for _, c := range ix.ins(RelHasSegment, id) {
+func (ix *index) segmentChain(v int32) NodeRef {
+	for _, c := range ix.ins(slotHasSegment, v) {
 		return ix.ref(c)
 	}
-	if c := propString(ix.nodes[id].Node, "chainId"); c != "" {
-		return ix.ref(c)
+	if c := propString(ix.nodes[v].Node, "chainId"); c != "" {
+		return ix.refByID(c)
 	}
 	return NodeRef{}
 }
@@ -630,59 +679,69 @@ func (ix *index) segmentChain(id string) NodeRef {
 // has local firms in them or local researchers of their fields.
 func (a *Analyzer) Extend() []Frontier {
 	ix, o := a.ix, a.ix.opt
-	var vias []string
-	dirs := map[string]map[string]bool{} // frontier segment -> directions
-	via := map[string][]string{}         // frontier segment -> present chain segments next to it
-	add := func(x, dir, from string) {
-		if b := a.byID[x]; b != nil && b.present {
+	type frontier struct {
+		down, up bool
+		via      []int32 // present chain segments next to it
+	}
+	var order []int32
+	fronts := map[int32]*frontier{}
+	add := func(x int32, down bool, from int32) {
+		if b := a.seg(x); b != nil && b.present {
 			return
 		}
-		if dirs[x] == nil {
-			dirs[x] = map[string]bool{}
-			vias = append(vias, x)
+		f := fronts[x]
+		if f == nil {
+			f = &frontier{}
+			fronts[x] = f
+			order = append(order, x)
 		}
-		dirs[x][dir] = true
-		if !slices.Contains(via[x], from) {
-			via[x] = append(via[x], from)
+		if down {
+			f.down = true
+		} else {
+			f.up = true
+		}
+		if !slices.Contains(f.via, from) {
+			f.via = append(f.via, from)
 		}
 	}
 	for _, si := range a.segs {
 		if !si.present {
 			continue
 		}
-		for _, x := range ix.outs(RelFeeds, si.node.ID) {
-			add(x, "DOWNSTREAM", si.node.ID)
+		for _, x := range ix.outs(slotFeeds, si.v) {
+			add(x, true, si.v)
 		}
-		for _, x := range ix.ins(RelFeeds, si.node.ID) {
-			add(x, "UPSTREAM", si.node.ID)
+		for _, x := range ix.ins(slotFeeds, si.v) {
+			add(x, false, si.v)
 		}
 	}
 	out := []Frontier{}
-	for _, xid := range vias {
-		vs := via[xid]
+	for _, xv := range order {
+		f := fronts[xv]
+		vs := f.via
 		slices.Sort(vs)
 		dir := "DOWNSTREAM"
 		switch {
-		case dirs[xid]["DOWNSTREAM"] && dirs[xid]["UPSTREAM"]:
+		case f.down && f.up:
 			dir = "BOTH"
-		case dirs[xid]["UPSTREAM"]:
+		case f.up:
 			dir = "UPSTREAM"
 		}
-		x := ix.nodes[xid].Node
-		var firms []string
-		for _, e := range ix.ins(RelOperatesIn, x.ID) {
-			if n := ix.nodes[e]; n.Kind == KindEnterprise && n.local {
+		x := ix.nodes[xv].Node
+		var firms []int32
+		for _, e := range ix.ins(slotOperatesIn, xv) {
+			if n := &ix.nodes[e]; n.Kind == KindEnterprise && n.local {
 				firms = append(firms, e)
 			}
 		}
-		fields := ix.outs(RelRequires, x.ID)
-		res := map[string]bool{}
+		fields := ix.outs(slotRequires, xv)
+		var res []int32
 		covered := 0
-		for _, f := range fields {
+		for _, fl := range fields {
 			hit := false
-			for _, r := range ix.ins(RelResearches, f) {
-				if ix.local(r) {
-					res[r] = true
+			for _, r := range ix.ins(slotResearches, fl) {
+				if ix.nodes[r].local {
+					res = append(res, r)
 					hit = true
 				}
 			}
@@ -690,6 +749,7 @@ func (a *Analyzer) Extend() []Frontier {
 				covered++
 			}
 		}
+		res = sortedUnique(res)
 		if len(firms) == 0 && len(res) == 0 {
 			continue
 		}
@@ -699,12 +759,12 @@ func (a *Analyzer) Extend() []Frontier {
 		}
 		anchor := 0.0
 		for _, v := range vs {
-			anchor = max(anchor, a.byID[v].verdict.Score)
+			anchor = max(anchor, a.seg(v).verdict.Score)
 		}
 		score := 0.5*float64(min(len(firms), 3))/3 + 0.3*cov + 0.2*anchor
-		fr := Frontier{Segment: refOf(x), Chain: ix.segmentChain(x.ID), InChain: ix.inSeg[x.ID], Direction: dir,
+		fr := Frontier{Segment: refOf(x), Chain: ix.segmentChain(xv), InChain: ix.segPos[xv] >= 0, Direction: dir,
 			Via: ix.refs(vs), Score: round4(score), FieldCoverage: round4(cov),
-			LocalFirms: ix.refs(firms), LocalResearchers: ix.refs(sortedSet(res))}
+			LocalFirms: ix.refs(firms), LocalResearchers: ix.refs(res)}
 		where := "in chain " + fr.Chain.Label()
 		if fr.InChain {
 			where = "in this chain (also a fill target)"
@@ -715,7 +775,7 @@ func (a *Analyzer) Extend() []Frontier {
 			fr.Reasons = append(fr.Reasons, fmt.Sprintf("%d local firm(s) already operate in it: %s", len(firms), ix.labels(firms, 3)))
 		}
 		if len(fields) > 0 {
-			fr.Reasons = append(fr.Reasons, fmt.Sprintf("local actors research %d of %d of its fields: %s", covered, len(fields), ix.labels(sortedSet(res), 3)))
+			fr.Reasons = append(fr.Reasons, fmt.Sprintf("local actors research %d of %d of its fields: %s", covered, len(fields), ix.labels(res, 3)))
 		}
 		out = append(out, fr)
 	}
@@ -724,13 +784,42 @@ func (a *Analyzer) Extend() []Frontier {
 	})
 }
 
+// knowledgeTies returns the local universities and labs joined to v by any
+// edge, in id order.
+func (ix *index) knowledgeTies(v int32) []int32 {
+	var out []int32
+	outs, ins := ix.around(v)
+	for _, l := range [2][]int32{outs, ins} {
+		for _, x := range l {
+			if ix.nodes[x].researcher {
+				out = append(out, x)
+			}
+		}
+	}
+	return sortedUnique(out)
+}
+
+// hasKnowledgeTie reports whether knowledgeTies(v) is not empty.
+func (ix *index) hasKnowledgeTie(v int32) bool {
+	outs, ins := ix.around(v)
+	for _, l := range [2][]int32{outs, ins} {
+		for _, x := range l {
+			if ix.nodes[x].researcher {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // Build returns the chain's build-view entry (建链): coverage, chain-masters
 // and anchor candidates.
 func (a *Analyzer) Build() BuildEntry {
 	ix, o := a.ix, a.ix.opt
 	g := a.Gap()
+	masters := ix.ins(slotMasters, ix.chain)
 	b := BuildEntry{Chain: g.Chain, Completeness: g.Completeness, Strength: g.Strength, StatusCounts: g.StatusCounts,
-		Leaders: ix.refs(a.chainLeaders()), ChainMasters: ix.refs(ix.ins(RelMasters, ix.p.ChainID)), PresentSegments: []NodeRef{}, Reasons: []string{}}
+		Leaders: ix.refs(a.chainLeaders()), ChainMasters: ix.refs(masters), PresentSegments: []NodeRef{}, Reasons: []string{}}
 	for _, si := range a.segs {
 		if si.present {
 			b.PresentSegments = append(b.PresentSegments, refOf(si.node))
@@ -745,85 +834,103 @@ func (a *Analyzer) Build() BuildEntry {
 		b.Reasons = append(b.Reasons, "no chain-master enterprise (链主) MASTERS the chain")
 	}
 	if !b.NeedsBuild {
-		b.Reasons = append(b.Reasons, fmt.Sprintf("completeness %s and chain-master(s) %s: build is done, fill and strengthen instead", pct(g.Completeness), ix.labels(ix.ins(RelMasters, ix.p.ChainID), 3)))
+		b.Reasons = append(b.Reasons, fmt.Sprintf("completeness %s and chain-master(s) %s: build is done, fill and strengthen instead", pct(g.Completeness), ix.labels(masters, 3)))
 	}
 	// Anchors: local firms in the chain's segments or researching its fields,
-	// and outside leaders operating in it.
-	chainFields := map[string]bool{}
-	firmSegs := map[string][]string{}
-	for _, si := range a.segs {
-		for _, f := range si.fields {
-			chainFields[f] = true
+	// and outside leaders operating in it, each with its segments.
+	type anchor struct {
+		firm  int32
+		segs  []int32
+		score float64
+	}
+	var anchors []anchor
+	at := make([]int32, len(ix.nodes)) // node -> 1 + index in anchors, 0 for none
+	entry := func(f int32) *anchor {
+		if at[f] == 0 {
+			anchors = append(anchors, anchor{firm: f})
+			at[f] = int32(len(anchors))
 		}
+		return &anchors[at[f]-1]
+	}
+	var chainFields []int32
+	for _, si := range a.segs {
+		chainFields = append(chainFields, si.fields...)
 		for _, f := range si.firms {
-			firmSegs[f] = append(firmSegs[f], si.node.ID)
+			e := entry(f)
+			e.segs = append(e.segs, si.v)
 		}
 		for _, f := range si.outside {
 			if ix.nodes[f].leader {
-				firmSegs[f] = append(firmSegs[f], si.node.ID)
+				e := entry(f)
+				e.segs = append(e.segs, si.v)
 			}
 		}
 	}
-	for f := range chainFields {
-		for _, r := range ix.ins(RelResearches, f) {
-			if n := ix.nodes[r]; n.Kind == KindEnterprise && n.local {
-				if _, ok := firmSegs[r]; !ok {
-					firmSegs[r] = nil
-				}
+	for _, f := range sortedUnique(chainFields) {
+		for _, r := range ix.ins(slotResearches, f) {
+			if n := &ix.nodes[r]; n.Kind == KindEnterprise && n.local {
+				entry(r)
 			}
 		}
 	}
-	// Ties to local knowledge, from the researchers' side (few of them).
-	knowTies := map[string][]string{}
-	for _, k := range ix.researchers {
-		for _, t := range ix.allNeighbours(k) {
-			knowTies[t] = append(knowTies[t], k)
-		}
-	}
-	type scored struct {
-		id    string
-		score float64
-	}
-	all := make([]scored, 0, len(firmSegs))
-	for f, segs := range firmSegs {
+	for i := range anchors {
+		c := &anchors[i]
 		share := 0.0
 		if len(a.segs) > 0 {
-			share = float64(len(segs)) / float64(len(a.segs))
+			share = float64(len(c.segs)) / float64(len(a.segs))
 		}
 		kt := 0.0
-		if len(knowTies[f]) > 0 {
+		if ix.hasKnowledgeTie(c.firm) {
 			kt = 1
 		}
-		all = append(all, scored{f, round4(0.5*ix.nodes[f].tier + 0.3*share + 0.2*kt)})
+		c.score = round4(0.5*ix.nodes[c.firm].tier + 0.3*share + 0.2*kt)
 	}
-	all = topK(all, o.MaxCandidates, func(x, y scored) int { return cmp.Or(cmp.Compare(y.score, x.score), cmp.Compare(x.id, y.id)) })
-	var anchors []Candidate
-	for _, sc := range all {
-		f := sc.id
-		n := ix.nodes[f].Node
-		segs := firmSegs[f]
-		c := Candidate{Actor: refOf(n), Kind: CandidateAnchor, Score: sc.score, Evidence: ix.refs(segs)}
-		if ix.local(f) {
-			c.Reasons = append(c.Reasons, fmt.Sprintf("local firm (%s)", tierLabel(n)))
+	top := topKSelect(anchors, o.MaxCandidates, func(x, y anchor) int {
+		return cmp.Or(cmp.Compare(y.score, x.score), cmp.Compare(x.firm, y.firm))
+	})
+	var cands []Candidate
+	for _, sc := range top {
+		f := sc.firm
+		n := &ix.nodes[f]
+		c := Candidate{Actor: refOf(n.Node), Kind: CandidateAnchor, Score: sc.score, Evidence: ix.refs(sc.segs)}
+		if n.local {
+			c.Reasons = append(c.Reasons, fmt.Sprintf("local firm (%s)", tierLabel(n.Node)))
 		} else {
-			c.Reasons = append(c.Reasons, fmt.Sprintf("leader outside %s (%s): attract as anchor", o.Scope, tierLabel(n)))
+			c.Reasons = append(c.Reasons, fmt.Sprintf("leader outside %s (%s): attract as anchor", o.Scope, tierLabel(n.Node)))
 		}
-		if len(segs) > 0 {
-			c.Reasons = append(c.Reasons, fmt.Sprintf("operates in %d of %d segment(s): %s", len(segs), len(a.segs), ix.labels(segs, 3)))
+		if len(sc.segs) > 0 {
+			c.Reasons = append(c.Reasons, fmt.Sprintf("operates in %d of %d segment(s): %s", len(sc.segs), len(a.segs), ix.labels(sc.segs, 3)))
 		} else {
 			c.Reasons = append(c.Reasons, "researches a field the chain requires, not yet in a segment")
 		}
-		if kt := knowTies[f]; len(kt) > 0 {
-			slices.Sort(kt)
-			c.Reasons = append(c.Reasons, "ties to local knowledge: "+ix.labels(slices.Compact(kt), 3))
+		if kt := ix.knowledgeTies(f); len(kt) > 0 {
+			c.Reasons = append(c.Reasons, "ties to local knowledge: "+ix.labels(kt, 3))
 		}
-		anchors = append(anchors, c)
+		cands = append(cands, c)
 	}
-	b.Anchors = topK(anchors, o.MaxCandidates, byScore)
+	b.Anchors = topK(cands, o.MaxCandidates, byScore)
 	if b.Anchors == nil {
 		b.Anchors = []Candidate{}
 	}
 	return b
+}
+
+// topKSelect returns the best k items by a total order (negative: a
+// before b), sorted, without sorting all of them: what topK returns for a
+// total order, in one pass that mostly compares with the current k-th.
+func topKSelect[T any](items []T, k int, less func(a, b T) int) []T {
+	out := make([]T, 0, min(k, len(items))+1)
+	for _, it := range items {
+		if len(out) == k && less(it, out[k-1]) >= 0 {
+			continue
+		}
+		i, _ := slices.BinarySearchFunc(out, it, less)
+		out = slices.Insert(out, i, it)
+		if len(out) > k {
+			out = out[:k]
+		}
+	}
+	return out
 }
 
 // BuildView runs Build over several chains' projections, chains needing a

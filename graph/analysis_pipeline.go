@@ -60,79 +60,72 @@ type Pipeline struct {
 // requires or were transferred to a firm operating in it.
 func (a *Analyzer) Pipeline() *Pipeline {
 	ix, o := a.ix, a.ix.opt
-	chainFields := map[string]bool{}
-	chainFirms := map[string]bool{}
+	const chainField, chainFirm = 1, 2
+	mark := make([]uint8, len(ix.nodes))
 	for _, si := range a.segs {
 		for _, f := range si.fields {
-			chainFields[f] = true
+			mark[f] |= chainField
 		}
-		for _, f := range si.firms {
-			chainFirms[f] = true
-		}
-		for _, f := range si.outside {
-			chainFirms[f] = true
+		for _, l := range [2][]int32{si.firms, si.outside} {
+			for _, f := range l {
+				mark[f] |= chainFirm
+			}
 		}
 	}
-	var achs []*Node
-	for i := range ix.p.Nodes {
-		n := &ix.p.Nodes[i]
+	anyMarked := func(vs []int32, m uint8) bool {
+		for _, v := range vs {
+			if mark[v]&m != 0 {
+				return true
+			}
+		}
+		return false
+	}
+	// The achievements in id order, each with its furthest stage.
+	type ach struct {
+		v        int32
+		furthest int
+		has      [5]bool
+	}
+	var achs []ach
+	counts := make([][]int32, len(PipelineStages))
+	leaks := make([][]int32, len(PipelineStages))
+	mature := make([]int, len(PipelineStages))
+	perStage := make([]int, len(PipelineStages))
+	for v := range ix.nodes {
+		n := ix.nodes[v].Node
 		if n.Kind != KindAchievement {
 			continue
 		}
-		rel := len(intersect(ix.outs(RelAppliesTo, n.ID), chainFields)) > 0 ||
-			len(intersect(ix.outs(RelTransferredTo, n.ID), chainFirms)) > 0
-		if rel {
-			achs = append(achs, n)
+		v := int32(v)
+		ents := ix.outs(slotTransferredTo, v)
+		if !anyMarked(ix.outs(slotAppliesTo, v), chainField) && !anyMarked(ents, chainFirm) {
+			continue
 		}
-	}
-	slices.SortFunc(achs, func(x, y *Node) int { return cmp.Compare(x.ID, y.ID) })
-	counts := make([][]string, len(PipelineStages))
-	var paths []PipelinePath
-	leaks := make([][]string, len(PipelineStages))
-	mature := make([]int, len(PipelineStages))
-	for _, n := range achs {
-		p := PipelinePath{Achievement: refOf(n), Maturity: propInt(n, "maturity"),
-			Producers: ix.refs(ix.ins(RelProduced, n.ID)), Skipped: []string{}}
-		var valued, validated, ents, incs []string
-		for _, v := range ix.ins(RelValues, n.ID) {
-			valued = append(valued, v)
-		}
-		for _, v := range ix.ins(RelValidates, n.ID) {
-			validated = append(validated, v)
-		}
-		incSet := map[string]bool{}
-		for _, e := range ix.outs(RelTransferredTo, n.ID) {
-			ents = append(ents, e)
-			for _, inc := range ix.ins(RelIncubates, e) {
-				incSet[inc] = true
+		incubated := false
+		for _, e := range ents {
+			if len(ix.ins(slotIncubates, e)) > 0 {
+				incubated = true
+				break
 			}
 		}
-		incs = sortedSet(incSet)
-		p.ValuedBy, p.ValidatedBy, p.Enterprises, p.Incubators = ix.refs(valued), ix.refs(validated), ix.refs(ents), ix.refs(incs)
-		has := []bool{true, len(valued) > 0, len(validated) > 0, len(incs) > 0, len(ents) > 0}
-		furthest := 0
-		for i, h := range has {
+		x := ach{v: v, has: [5]bool{true, len(ix.ins(slotValues, v)) > 0, len(ix.ins(slotValidates, v)) > 0, incubated, len(ents) > 0}}
+		for i, h := range x.has {
 			if h {
-				counts[i] = append(counts[i], n.ID)
-				furthest = i
+				counts[i] = append(counts[i], v)
+				x.furthest = i
 			}
 		}
-		for i := 1; i < furthest; i++ {
-			if !has[i] {
-				p.Skipped = append(p.Skipped, PipelineStages[i])
-			}
-		}
-		p.Furthest = PipelineStages[furthest]
-		if furthest < len(PipelineStages)-1 {
-			leaks[furthest] = append(leaks[furthest], n.ID)
+		if x.furthest < len(PipelineStages)-1 {
+			leaks[x.furthest] = append(leaks[x.furthest], v)
 			if propInt(n, "maturity") >= int64(o.MinMaturity) {
-				mature[furthest]++
+				mature[x.furthest]++
 			}
 		}
-		paths = append(paths, p)
+		perStage[x.furthest]++
+		achs = append(achs, x)
 	}
 	pl := &Pipeline{Stages: []PipelineStage{}, Leaks: []PipelineLeak{}, Reasons: []string{}}
-	capped := func(ids []string) []NodeRef {
+	capped := func(ids []int32) []NodeRef {
 		if len(ids) > o.MaxCandidates {
 			ids = ids[:o.MaxCandidates]
 		}
@@ -155,14 +148,22 @@ func (a *Analyzer) Pipeline() *Pipeline {
 			Reason: fmt.Sprintf("%d result(s) stop at %s: %s; %d of them mature (readiness >= %d)", len(ids), st, next[st], mature[i], o.MinMaturity)})
 	}
 	slices.SortStableFunc(pl.Leaks, func(x, y PipelineLeak) int { return cmp.Compare(y.Count, x.Count) })
-	slices.SortFunc(paths, func(x, y PipelinePath) int {
-		return cmp.Or(cmp.Compare(slices.Index(PipelineStages, y.Furthest), slices.Index(PipelineStages, x.Furthest)), cmp.Compare(x.Achievement.ID, y.Achievement.ID))
-	})
-	if len(paths) > 5*o.MaxCandidates {
-		paths = paths[:5*o.MaxCandidates]
-	}
-	if paths == nil {
-		paths = []PipelinePath{}
+	// Paths: furthest first, then by id, the first 5*MaxCandidates; only
+	// those are rendered.
+	limit := 5 * o.MaxCandidates
+	paths := []PipelinePath{}
+	for st := len(PipelineStages) - 1; st >= 0 && len(paths) < limit; st-- {
+		if perStage[st] == 0 {
+			continue
+		}
+		for _, x := range achs {
+			if len(paths) == limit {
+				break
+			}
+			if x.furthest == st {
+				paths = append(paths, a.pipelinePath(x.v, x.has, st))
+			}
+		}
 	}
 	pl.Paths = paths
 	if len(achs) == 0 {
@@ -175,6 +176,29 @@ func (a *Analyzer) Pipeline() *Pipeline {
 		}
 	}
 	return pl
+}
+
+// pipelinePath renders one achievement's way through the pipeline, given
+// which stages have evidence and the furthest one.
+func (a *Analyzer) pipelinePath(v int32, has [5]bool, furthest int) PipelinePath {
+	ix := a.ix
+	n := ix.nodes[v].Node
+	p := PipelinePath{Achievement: refOf(n), Maturity: propInt(n, "maturity"),
+		Producers: ix.refs(ix.ins(slotProduced, v)), Skipped: []string{}}
+	ents := ix.outs(slotTransferredTo, v)
+	var incs []int32
+	for _, e := range ents {
+		incs = append(incs, ix.ins(slotIncubates, e)...)
+	}
+	p.ValuedBy, p.ValidatedBy = ix.refs(ix.ins(slotValues, v)), ix.refs(ix.ins(slotValidates, v))
+	p.Enterprises, p.Incubators = ix.refs(ents), ix.refs(sortedUnique(incs))
+	for i := 1; i < furthest; i++ {
+		if !has[i] {
+			p.Skipped = append(p.Skipped, PipelineStages[i])
+		}
+	}
+	p.Furthest = PipelineStages[furthest]
+	return p
 }
 
 // MasterEcosystem is a chain-master and its local ecosystem.
@@ -197,11 +221,11 @@ type LeaderView struct {
 	Masters []MasterEcosystem `json:"masters"`
 }
 
-func (a *Analyzer) chainLeaders() []string {
-	var out []string
-	for _, id := range a.ix.ins(RelLeads, a.ix.p.ChainID) {
-		if a.ix.nodes[id].Kind == KindChainLeader {
-			out = append(out, id)
+func (a *Analyzer) chainLeaders() []int32 {
+	var out []int32
+	for _, v := range a.ix.ins(slotLeads, a.ix.chain) {
+		if a.ix.nodes[v].Kind == KindChainLeader {
+			out = append(out, v)
 		}
 	}
 	return out
@@ -212,77 +236,61 @@ func (a *Analyzer) chainLeaders() []string {
 // its segments.
 func (a *Analyzer) Leaders() *LeaderView {
 	ix := a.ix
-	v := &LeaderView{Chain: refOf(ix.chain), Leaders: ix.refs(a.chainLeaders()), Masters: []MasterEcosystem{}}
-	masters := setOf(ix.ins(RelMasters, ix.p.ChainID))
-	flagged := map[string]bool{}
-	firmSegs := map[string][]string{}
+	v := &LeaderView{Chain: ix.ref(ix.chain), Leaders: ix.refs(a.chainLeaders()), Masters: []MasterEcosystem{}}
+	masters := ix.ins(slotMasters, ix.chain)
+	var all []int32
+	firmSegs := map[int32][]int32{}
 	for _, si := range a.segs {
-		for _, l := range [][]string{si.firms, si.outside} {
+		for _, l := range [2][]int32{si.firms, si.outside} {
 			for _, f := range l {
-				n := ix.nodes[f]
-				if !masters[f] && !n.chainMaster {
+				n := &ix.nodes[f]
+				if !n.master && !n.chainMaster {
 					continue
 				}
-				firmSegs[f] = append(firmSegs[f], si.node.ID)
-				if !masters[f] {
-					flagged[f] = true
-				}
+				firmSegs[f] = append(firmSegs[f], si.v)
+				all = append(all, f)
 			}
 		}
 	}
-	for m := range masters {
-		for _, s := range ix.outs(RelOperatesIn, m) {
-			if ix.inSeg[s] && !slices.Contains(firmSegs[m], s) {
+	for _, m := range masters {
+		for _, s := range ix.outs(slotOperatesIn, m) {
+			if ix.segPos[s] >= 0 && !slices.Contains(firmSegs[m], s) {
 				firmSegs[m] = append(firmSegs[m], s)
 			}
 		}
 	}
 	for _, l := range firmSegs {
-		slices.SortFunc(l, func(x, y string) int { return cmp.Compare(ix.segPos[x], ix.segPos[y]) })
+		slices.SortFunc(l, func(x, y int32) int { return cmp.Compare(ix.segPos[x], ix.segPos[y]) })
 	}
-	localOnly := func(ids []string) []string {
-		var out []string
-		for _, id := range ids {
-			if ix.local(id) {
-				out = append(out, id)
+	localOnly := func(vs []int32) []int32 {
+		var out []int32
+		for _, v := range vs {
+			if ix.nodes[v].local {
+				out = append(out, v)
 			}
 		}
 		return out
 	}
-	all := map[string]bool{}
-	for m := range masters {
-		all[m] = true
-	}
-	for m := range flagged {
-		all[m] = true
-	}
-	for _, m := range sortedSet(all) {
-		n := ix.nodes[m].Node
-		partners := map[string]bool{}
-		for _, p := range ix.outs(RelCooperates, m) {
-			partners[p] = true
+	all = sortedUnique(append(all, masters...))
+	for _, m := range all {
+		n := &ix.nodes[m]
+		partners := sortedUnique(append(slices.Clone(ix.outs(slotCooperates, m)), ix.ins(slotCooperates, m)...))
+		var incs []int32
+		for _, op := range ix.outs(slotOperates, m) {
+			incs = append(incs, ix.outs(slotIncubates, op)...)
 		}
-		for _, p := range ix.ins(RelCooperates, m) {
-			partners[p] = true
-		}
-		incs := map[string]bool{}
-		for _, op := range ix.outs(RelOperates, m) {
-			for _, e := range ix.outs(RelIncubates, op) {
-				incs[e] = true
-			}
-		}
-		me := MasterEcosystem{Master: refOf(n), Local: ix.local(m), Segments: ix.refs(firmSegs[m]),
-			Suppliers:  ix.refs(localOnly(ix.ins(RelSupplies, m))),
-			Customers:  ix.refs(localOnly(ix.outs(RelSupplies, m))),
-			Partners:   ix.refs(localOnly(sortedSet(partners))),
-			Incubatees: ix.refs(sortedSet(incs))}
-		if masters[m] {
-			me.Reasons = append(me.Reasons, "chain-master (链主): MASTERS "+ix.chain.Name)
+		me := MasterEcosystem{Master: refOf(n.Node), Local: n.local, Segments: ix.refs(firmSegs[m]),
+			Suppliers:  ix.refs(localOnly(ix.ins(slotSupplies, m))),
+			Customers:  ix.refs(localOnly(ix.outs(slotSupplies, m))),
+			Partners:   ix.refs(localOnly(partners)),
+			Incubatees: ix.refs(sortedUnique(incs))}
+		if n.master {
+			me.Reasons = append(me.Reasons, "chain-master (链主): MASTERS "+ix.nodes[ix.chain].Name)
 		} else {
 			me.Reasons = append(me.Reasons, "flagged chainMaster and operates in the chain")
 		}
 		if !me.Local {
-			me.Reasons = append(me.Reasons, fmt.Sprintf("sits outside %s (%s)", ix.opt.Scope, regionOf(n)))
+			me.Reasons = append(me.Reasons, fmt.Sprintf("sits outside %s (%s)", ix.opt.Scope, regionOf(n.Node)))
 		}
 		me.Reasons = append(me.Reasons, fmt.Sprintf("local ecosystem: %d supplier(s), %d customer(s), %d partner(s), %d incubatee(s)",
 			len(me.Suppliers), len(me.Customers), len(me.Partners), len(me.Incubatees)))

@@ -131,17 +131,19 @@ type SourceCount struct {
 	Count  int    `json:"count"`
 }
 
-// segInfo is the working state of one segment.
+// segInfo is the working state of one segment. Actors are node numbers,
+// each list in id order.
 type segInfo struct {
 	node                              *Node
-	fields                            []string // required tech fields
-	firms, outside, leaders, hightech []string
-	knowledge, platforms              []string
-	coops                             [][2]string // firm, knowledge actor
+	v                                 int32   // node number
+	fields                            []int32 // required tech fields
+	firms, outside, leaders, hightech []int32
+	knowledge, platforms              []int32
+	coops                             [][2]int32 // firm, knowledge actor
 	hhi                               float64
 	basis                             string
-	upMissing, noLinkUp               []string // feeding chain segments
-	firmSet                           map[string]bool
+	preds, succs                      []int   // FEEDS neighbours among the chain's segments (positions), in id order
+	upMissing, noLinkUp               []int32 // feeding chain segments
 	present                           bool
 	verdict                           SegmentVerdict
 }
@@ -151,8 +153,7 @@ type segInfo struct {
 // it is safe for concurrent use and may be cached with its projection.
 type Analyzer struct {
 	ix      *index
-	segs    []*segInfo
-	byID    map[string]*segInfo
+	segs    []*segInfo // by position in ix.segs
 	gapOnce sync.Once
 	gap     *GapReport
 }
@@ -165,11 +166,11 @@ func NewAnalyzer(p *Projection, opt Options) (*Analyzer, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &Analyzer{ix: ix, byID: map[string]*segInfo{}}
-	for _, s := range ix.segs {
-		si := ix.segment(s)
-		a.segs = append(a.segs, si)
-		a.byID[s.ID] = si
+	a := &Analyzer{ix: ix, segs: make([]*segInfo, len(ix.segs))}
+	infos := make([]segInfo, len(ix.segs))
+	for i, v := range ix.segs {
+		a.segs[i] = &infos[i]
+		ix.segment(&infos[i], v)
 	}
 	a.links()
 	for _, si := range a.segs {
@@ -181,11 +182,19 @@ func NewAnalyzer(p *Projection, opt Options) (*Analyzer, error) {
 // Options returns the options in effect (defaults filled in).
 func (a *Analyzer) Options() Options { return a.ix.opt }
 
+// seg returns the working state of chain segment v, nil for other nodes.
+func (a *Analyzer) seg(v int32) *segInfo {
+	if i := a.ix.segPos[v]; i >= 0 {
+		return a.segs[i]
+	}
+	return nil
+}
+
 // segment collects the sets of one segment.
-func (ix *index) segment(s *Node) *segInfo {
-	si := &segInfo{node: s, fields: ix.outs(RelRequires, s.ID)}
-	for _, id := range ix.ins(RelOperatesIn, s.ID) {
-		n := ix.nodes[id]
+func (ix *index) segment(si *segInfo, s int32) {
+	si.node, si.v, si.fields = ix.nodes[s].Node, s, ix.outs(slotRequires, s)
+	for _, id := range ix.ins(slotOperatesIn, s) {
+		n := &ix.nodes[id]
 		if n.Kind != KindEnterprise {
 			continue
 		}
@@ -202,57 +211,68 @@ func (ix *index) segment(s *Node) *segInfo {
 		}
 	}
 	si.present = len(si.firms) > 0
-	know := map[string]bool{}
-	plat := map[string]bool{}
-	servedBy := func(target string) {
-		for _, id := range ix.ins(RelServes, target) {
-			if n := ix.nodes[id]; IsServiceKind(n.Kind) && n.local {
-				plat[id] = true
+	var know, plat []int32
+	servedBy := func(target int32) {
+		for _, id := range ix.ins(slotServes, target) {
+			if n := &ix.nodes[id]; n.local && IsServiceKind(n.Kind) {
+				plat = append(plat, id)
 			}
 		}
 	}
-	servedBy(ix.p.ChainID)
-	servedBy(s.ID)
+	servedBy(ix.chain)
+	servedBy(s)
 	for _, f := range si.fields {
-		for _, id := range ix.ins(RelResearches, f) {
-			if n := ix.nodes[id]; IsResearchKind(n.Kind) && n.local {
-				know[id] = true
+		for _, id := range ix.ins(slotResearches, f) {
+			if n := &ix.nodes[id]; n.local && IsResearchKind(n.Kind) {
+				know = append(know, id)
 			}
 		}
 		servedBy(f)
 	}
-	si.knowledge, si.platforms = sortedSet(know), sortedSet(plat)
+	si.knowledge, si.platforms = sortedUnique(know), sortedUnique(plat)
 	// C(s): walk each firm's cooperation edges (short lists) rather than
 	// testing every firm-knowledge pair.
+	var ks []int32
 	for _, f := range si.firms {
-		var ks []string
-		for _, l := range [][]string{ix.outs(RelCooperates, f), ix.ins(RelCooperates, f)} {
-			for _, k := range l {
-				if know[k] && !slices.Contains(ks, k) {
-					ks = append(ks, k)
-				}
+		ks = ks[:0]
+		for _, k := range ix.outs(slotCooperates, f) {
+			if has(si.knowledge, k) {
+				ks = append(ks, k)
 			}
 		}
-		slices.Sort(ks)
-		for _, k := range ks {
-			si.coops = append(si.coops, [2]string{f, k})
+		for _, k := range ix.ins(slotCooperates, f) {
+			if has(si.knowledge, k) {
+				ks = append(ks, k)
+			}
+		}
+		for _, k := range sortedUnique(ks) {
+			si.coops = append(si.coops, [2]int32{f, k})
 		}
 	}
-	si.hhi, si.basis = ix.concentration(s.ID, si.firms)
-	return si
+	si.hhi, si.basis = ix.concentration(s, si.firms)
+	for _, p := range ix.ins(slotFeeds, s) {
+		if i := ix.segPos[p]; i >= 0 && p != s {
+			si.preds = append(si.preds, int(i))
+		}
+	}
+	for _, x := range ix.outs(slotFeeds, s) {
+		if i := ix.segPos[x]; i >= 0 && x != s {
+			si.succs = append(si.succs, int(i))
+		}
+	}
 }
 
 // concentration is the HHI of the local firms in a segment: by the
 // OPERATES_IN share when every firm has one, else by revenue when every
 // firm has one, else by firm count (1/n). Mixing bases would compare
 // unlike numbers, so partial data falls back to the next basis.
-func (ix *index) concentration(seg string, firms []string) (float64, string) {
+func (ix *index) concentration(seg int32, firms []int32) (float64, string) {
 	n := len(firms)
 	if n == 0 {
 		return 0, ""
 	}
-	hhiOf := func(get func(string) (float64, bool)) (float64, bool) {
-		vals := make([]float64, n)
+	vals := make([]float64, n)
+	hhiOf := func(get func(int32) (float64, bool)) (float64, bool) {
 		total := 0.0
 		for i, f := range firms {
 			v, ok := get(f)
@@ -268,36 +288,13 @@ func (ix *index) concentration(seg string, firms []string) (float64, string) {
 		}
 		return h, true
 	}
-	if h, ok := hhiOf(func(f string) (float64, bool) {
-		return ix.share(f, seg)
-	}); ok {
+	if h, ok := hhiOf(func(f int32) (float64, bool) { return ix.share(f, seg) }); ok {
 		return h, "share"
 	}
-	if h, ok := hhiOf(func(f string) (float64, bool) { return propFloat(ix.nodes[f].Props, "revenue") }); ok {
+	if h, ok := hhiOf(func(f int32) (float64, bool) { return propFloat(ix.nodes[f].Props, "revenue") }); ok {
 		return h, "revenue"
 	}
 	return 1 / float64(n), "count"
-}
-
-// chainPreds / chainSuccs are FEEDS neighbours among the chain's segments.
-func (a *Analyzer) chainPreds(id string) []string {
-	var out []string
-	for _, p := range a.ix.ins(RelFeeds, id) {
-		if a.ix.inSeg[p] && p != id {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
-func (a *Analyzer) chainSuccs(id string) []string {
-	var out []string
-	for _, s := range a.ix.outs(RelFeeds, id) {
-		if a.ix.inSeg[s] && s != id {
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 // links finds the FEEDS dependencies inside the chain that have no local
@@ -309,31 +306,28 @@ func (a *Analyzer) links() {
 		if !to.present {
 			continue
 		}
-		for _, pid := range a.chainPreds(to.node.ID) {
-			from := a.byID[pid]
+		for _, pi := range to.preds {
+			from := a.segs[pi]
 			if !from.present {
-				to.upMissing = append(to.upMissing, pid)
+				to.upMissing = append(to.upMissing, from.v)
 				continue
 			}
 			if !a.localLinkAcross(from, to) {
-				to.noLinkUp = append(to.noLinkUp, pid)
+				to.noLinkUp = append(to.noLinkUp, from.v)
 			}
 		}
 	}
 }
 
 func (a *Analyzer) localLinkAcross(from, to *segInfo) bool {
-	if to.firmSet == nil {
-		to.firmSet = setOf(to.firms)
-	}
 	ix := a.ix
 	for _, f := range from.firms {
-		if to.firmSet[f] {
+		if has(to.firms, f) {
 			return true // one firm in both segments: integrated locally
 		}
-		for _, l := range [][]string{ix.outs(RelSupplies, f), ix.outs(RelCooperates, f), ix.ins(RelCooperates, f)} {
+		for _, l := range [3][]int32{ix.outs(slotSupplies, f), ix.outs(slotCooperates, f), ix.ins(slotCooperates, f)} {
 			for _, t := range l {
-				if to.firmSet[t] {
+				if has(to.firms, t) {
 					return true
 				}
 			}
@@ -409,12 +403,12 @@ func (a *Analyzer) judge(si *segInfo) {
 	if len(si.noLinkUp) > 0 {
 		flag(FlagNoLocalLinkUpstream, "no local supply or cooperation edge from feeding segment(s) "+ix.labels(si.noLinkUp, 3))
 	}
-	has := func(f Flag) bool { return slices.Contains(v.Flags, f) }
+	hasFlag := func(f Flag) bool { return slices.Contains(v.Flags, f) }
 	switch {
-	case has(FlagNoLeaderOrHighTech) || (has(FlagNoKnowledgeSupport) && has(FlagNoPlatformSupport)):
+	case hasFlag(FlagNoLeaderOrHighTech) || (hasFlag(FlagNoKnowledgeSupport) && hasFlag(FlagNoPlatformSupport)):
 		v.Status = StatusWeak
 	case len(si.leaders) > 0 && len(si.knowledge) > 0 && len(si.coops) > 0 &&
-		len(si.firms) >= o.StrongMinFirms && !has(FlagHighConcentration):
+		len(si.firms) >= o.StrongMinFirms && !hasFlag(FlagHighConcentration):
 		v.Status = StatusStrong
 	default:
 		v.Status = StatusCovered
@@ -469,7 +463,7 @@ func (a *Analyzer) Gap() *GapReport {
 
 func (a *Analyzer) computeGap() *GapReport {
 	ix := a.ix
-	g := &GapReport{Chain: refOf(ix.chain), Scope: ix.opt.Scope, Revision: ix.p.Revision,
+	g := &GapReport{Chain: ix.ref(ix.chain), Scope: ix.opt.Scope, Revision: ix.p.Revision,
 		Segments: []SegmentVerdict{}, ByStage: []StageCoverage{}, SinglePoints: []SinglePoint{}, Links: []LinkGap{}}
 	stages := map[string]*StageCoverage{}
 	var present, linked int
@@ -532,8 +526,9 @@ func (a *Analyzer) computeGap() *GapReport {
 		sc.Completeness = round4(float64(sc.Present) / float64(sc.Segments))
 		g.ByStage = append(g.ByStage, *sc)
 	}
+	segPos := func(id string) int32 { return ix.segPos[ix.pos[id]] }
 	slices.SortFunc(g.Links, func(x, y LinkGap) int {
-		return cmp.Or(cmp.Compare(a.ix.segPos[x.To.ID], a.ix.segPos[y.To.ID]), cmp.Compare(a.ix.segPos[x.From.ID], a.ix.segPos[y.From.ID]))
+		return cmp.Or(cmp.Compare(segPos(x.To.ID), segPos(y.To.ID)), cmp.Compare(segPos(x.From.ID), segPos(y.From.ID)))
 	})
 	g.Resilience, g.SinglePoints = a.resilience()
 	g.Evidence = evidenceOf(ix.p)
@@ -542,11 +537,20 @@ func (a *Analyzer) computeGap() *GapReport {
 
 func evidenceOf(p *Projection) Evidence {
 	ev := Evidence{Sources: []SourceCount{}}
-	counts := map[string]int{}
+	// Sources are few: count them in a short list, most recent first hit.
+	var counts []SourceCount
+	last := -1
 	synthetic := 0
-	add := func(pr Provenance) {
+	add := func(pr *Provenance) {
 		ev.Facts++
-		counts[pr.Source]++
+		if last < 0 || counts[last].Source != pr.Source {
+			last = slices.IndexFunc(counts, func(c SourceCount) bool { return c.Source == pr.Source })
+			if last < 0 {
+				counts = append(counts, SourceCount{Source: pr.Source})
+				last = len(counts) - 1
+			}
+		}
+		counts[last].Count++
 		if pr.Source == SourceSynthetic {
 			synthetic++
 		}
@@ -563,16 +567,16 @@ func evidenceOf(p *Projection) Evidence {
 		}
 	}
 	for i := range p.Nodes {
-		add(p.Nodes[i].Prov)
+		add(&p.Nodes[i].Prov)
 	}
 	for i := range p.Edges {
-		add(p.Edges[i].Prov)
+		add(&p.Edges[i].Prov)
 	}
-	for src, n := range counts {
-		if src == "" {
-			src = "(none)"
+	for _, c := range counts {
+		if c.Source == "" {
+			c.Source = "(none)"
 		}
-		ev.Sources = append(ev.Sources, SourceCount{Source: src, Count: n})
+		ev.Sources = append(ev.Sources, c)
 	}
 	slices.SortFunc(ev.Sources, func(x, y SourceCount) int {
 		return cmp.Or(cmp.Compare(y.Count, x.Count), cmp.Compare(x.Source, y.Source))
@@ -586,29 +590,24 @@ func evidenceOf(p *Projection) Evidence {
 // supplied returns which chain segments have a local supply path: a
 // segment has one when it has local firms and either no feeding segment in
 // the chain or a feeding segment that has one (least fixpoint, from the
-// chain's sources).
-func (a *Analyzer) supplied(present []bool) []bool {
-	n := len(a.segs)
-	out := make([]bool, n)
-	var queue []int
+// chain's sources). out and queue are scratch space of len(a.segs).
+func (a *Analyzer) supplied(present, out []bool, queue []int) {
+	clear(out)
+	queue = queue[:0]
 	for i, si := range a.segs {
-		if present[i] && len(a.chainPreds(si.node.ID)) == 0 {
+		if present[i] && len(si.preds) == 0 {
 			out[i] = true
 			queue = append(queue, i)
 		}
 	}
-	for len(queue) > 0 {
-		i := queue[0]
-		queue = queue[1:]
-		for _, s := range a.chainSuccs(a.segs[i].node.ID) {
-			j := a.ix.segPos[s]
+	for h := 0; h < len(queue); h++ {
+		for _, j := range a.segs[queue[h]].succs {
 			if present[j] && !out[j] {
 				out[j] = true
 				queue = append(queue, j)
 			}
 		}
 	}
-	return out
 }
 
 // resilience removes each present segment and each local firm in turn.
@@ -619,7 +618,9 @@ func (a *Analyzer) resilience() (Resilience, []SinglePoint) {
 	for i, si := range a.segs {
 		present[i] = si.present
 	}
-	base := a.supplied(present)
+	base := make([]bool, n)
+	queue := make([]int, 0, n)
+	a.supplied(present, base, queue)
 	r := Resilience{}
 	for _, b := range base {
 		if b {
@@ -627,21 +628,22 @@ func (a *Analyzer) resilience() (Resilience, []SinglePoint) {
 		}
 	}
 	// lostWithout returns the segments other than removed that lose supply.
-	lostWithout := func(removed []int) []string {
-		p := slices.Clone(present)
+	p, after := make([]bool, n), make([]bool, n)
+	lostWithout := func(removed []int) []int32 {
+		copy(p, present)
 		for _, i := range removed {
 			p[i] = false
 		}
-		after := a.supplied(p)
-		var lost []string
+		a.supplied(p, after, queue)
+		var lost []int32
 		for i := range after {
 			if base[i] && !after[i] && !slices.Contains(removed, i) {
-				lost = append(lost, a.segs[i].node.ID)
+				lost = append(lost, a.segs[i].v)
 			}
 		}
 		return lost
 	}
-	share := func(lost []string) float64 {
+	share := func(lost []int32) float64 {
 		if n < 2 {
 			return 0
 		}
@@ -665,25 +667,45 @@ func (a *Analyzer) resilience() (Resilience, []SinglePoint) {
 		}
 	}
 	// Firms: only a firm that is alone in a segment can change anything.
-	firmSegs := map[string][]int{}
+	// (firm, segment position) pairs, by firm (id order), then position.
+	type firmSeg struct {
+		firm int32
+		seg  int
+	}
+	var pairs []firmSeg
 	for i, si := range a.segs {
 		for _, f := range si.firms {
-			firmSegs[f] = append(firmSegs[f], i)
+			pairs = append(pairs, firmSeg{f, i})
 		}
 	}
+	slices.SortFunc(pairs, func(x, y firmSeg) int { return cmp.Or(cmp.Compare(x.firm, y.firm), cmp.Compare(x.seg, y.seg)) })
 	var firmSum float64
+	var firms int
 	var spofs []SinglePoint
-	for _, f := range SortedKeys(firmSegs) {
-		var alone []int
-		for _, i := range firmSegs[f] {
-			if len(a.segs[i].firms) == 1 {
+	var alone []int
+	noLoss := Removal{Lost: []NodeRef{}}
+	for lo := 0; lo < len(pairs); {
+		f := pairs[lo].firm
+		hi := lo
+		alone = alone[:0]
+		for ; hi < len(pairs) && pairs[hi].firm == f; hi++ {
+			if i := pairs[hi].seg; len(a.segs[i].firms) == 1 {
 				alone = append(alone, i)
 			}
 		}
-		var lost []string
-		if len(alone) > 0 {
-			lost = lostWithout(alone)
+		lo = hi
+		firms++
+		if len(alone) == 0 {
+			// Nothing is lost: share 0, which only the first such firm
+			// (by id) can make the worst when nothing else loses.
+			if r.WorstFirm == nil || (r.WorstFirm.Share == 0 && ix.id(f) < r.WorstFirm.Node.ID) {
+				rm := noLoss
+				rm.Node = ix.ref(f)
+				r.WorstFirm = &rm
+			}
+			continue
 		}
+		lost := lostWithout(alone)
 		rm := Removal{Node: ix.ref(f), Share: round4(share(lost)), Lost: ix.refs(lost)}
 		firmSum += share(lost)
 		if better(r.WorstFirm, rm) {
@@ -701,8 +723,8 @@ func (a *Analyzer) resilience() (Resilience, []SinglePoint) {
 	if segCount > 0 {
 		r.AverageSegmentShare = round4(segSum / float64(segCount))
 	}
-	if len(firmSegs) > 0 {
-		r.AverageFirmShare = round4(firmSum / float64(len(firmSegs)))
+	if firms > 0 {
+		r.AverageFirmShare = round4(firmSum / float64(firms))
 	}
 	worst := 0.0
 	if r.WorstSegment != nil {
