@@ -26,6 +26,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -69,7 +70,8 @@ type Store struct {
 	shapeIdx map[string]uint32 // by the key list's bytes
 	projN    []projPlan        // per shape, what a Projection's node carries
 	projE    []projPlan        // per shape, what a Projection's edge carries
-	edgeVals map[string][]any  // interned value lists of edges whose values are all shared strings
+	edgeVals map[string][]any  // interned value lists of edges whose values are all interned (edgeValue)
+	nums     map[numKey]any    // interned boxed numbers of edge properties (at most maxNums)
 }
 
 // node is one vertex. Its storage properties (without the id) are the
@@ -191,6 +193,7 @@ func New() *Store {
 		projN:     []projPlan{{}},
 		projE:     []projPlan{{}},
 		edgeVals:  map[string][]any{},
+		nums:      map[numKey]any{},
 	}
 }
 
@@ -336,15 +339,19 @@ func (s *Store) storeProps(m map[string]any, share bool) (uint32, []any) {
 	vals := make([]any, len(keys))
 	shared := share
 	for i, k := range keys {
-		vals[i] = s.box(k, graph.Normalize(m[s.keys[k]]))
-		if _, isStr := vals[i].(string); !isStr || !s.keyShare[k] {
+		v := graph.Normalize(m[s.keys[k]])
+		if shared {
+			if b, ok := s.edgeValue(k, v); ok {
+				vals[i] = b
+				continue
+			}
 			shared = false
 		}
+		vals[i] = s.box(k, v)
 	}
 	if shared {
 		for _, v := range vals {
-			kb = binary.AppendUvarint(kb, uint64(len(v.(string))))
-			kb = append(kb, v.(string)...)
+			kb = appendValueKey(kb, v)
 		}
 		if have, ok := s.edgeVals[string(kb)]; ok {
 			return shape, have
@@ -352,6 +359,74 @@ func (s *Store) storeProps(m map[string]any, share bool) (uint32, []any) {
 		s.edgeVals[string(kb)] = vals
 	}
 	return shape, vals
+}
+
+// maxNums bounds the interned edge numbers: edge properties are mostly
+// low-cardinality (a share with three decimals, a year); past the bound,
+// new numbers are boxed per edge as before.
+const maxNums = 1 << 16
+
+// numKey is an interned number: its bits and whether it is a float64.
+type numKey struct {
+	bits  uint64
+	float bool
+}
+
+// edgeValue returns the interned box of an edge property value (write lock
+// held): shared strings, booleans and numbers, so that an edge whose values
+// are all interned can share its whole value list with every edge that has
+// the same (storeProps). An OPERATES_IN edge with its share and source then
+// costs no allocation of its own. false: v is not interned.
+func (s *Store) edgeValue(k uint16, v any) (any, bool) {
+	var nk numKey
+	switch x := v.(type) {
+	case string:
+		if !s.keyShare[k] {
+			return nil, false
+		}
+		return s.box(k, x), true
+	case bool:
+		return x, true
+	case int64:
+		if x >= 0 && x < int64(len(smallInts)) {
+			return smallInts[x], true
+		}
+		nk = numKey{bits: uint64(x)}
+	case float64:
+		nk = numKey{bits: math.Float64bits(x), float: true}
+	default:
+		return nil, false
+	}
+	if b, ok := s.nums[nk]; ok {
+		return b, true
+	}
+	if len(s.nums) >= maxNums {
+		return nil, false
+	}
+	b := v
+	s.nums[nk] = b
+	return b, true
+}
+
+// appendValueKey appends an interned value's identity (type tag and bits)
+// to an edge value list's interning key.
+func appendValueKey(kb []byte, v any) []byte {
+	switch x := v.(type) {
+	case string:
+		kb = append(kb, 's')
+		kb = binary.AppendUvarint(kb, uint64(len(x)))
+		return append(kb, x...)
+	case bool:
+		if x {
+			return append(kb, 't')
+		}
+		return append(kb, 'f')
+	case int64:
+		return binary.LittleEndian.AppendUint64(append(kb, 'i'), uint64(x))
+	case float64:
+		return binary.LittleEndian.AppendUint64(append(kb, 'd'), math.Float64bits(x))
+	}
+	panic(fmt.Sprintf("memstore: value %T is not interned", v))
 }
 
 func sameProps(shapeA uint32, a []any, shapeB uint32, b []any) bool {
