@@ -59,8 +59,9 @@ func TestEdgeValueInterning(t *testing.T) {
 		op(0, map[string]any{"share": 0.5}),
 		op(1, map[string]any{"share": 0.5}),
 		op(2, map[string]any{"share": math.Copysign(0, -1)}),
-		op(3, map[string]any{"share": 0.0, "role": "maker"}), // role: not a shared key
+		op(3, map[string]any{"share": 0.0, "role": "maker"}),
 	}
+	edges[3].Prov.Evidence = "annual report, p. 3" // evidence: a unique string, not interned
 	if _, err := s.UpsertEdges(ctx, edges); err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +87,7 @@ func TestEdgeValueInterning(t *testing.T) {
 	}{
 		{"equal interned values share", 0, 1, true},
 		{"-0 is not 0.5", 0, 2, false},
-		{"a unique string is not interned", 3, 3, false},
+		{"a list with a unique string is not interned", 3, 3, false},
 		{"past the bound", 4, 5, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
