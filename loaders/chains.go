@@ -120,15 +120,22 @@ func readChains(fsys fs.FS, name string, base defaults, b *builder) error {
 func (b *builder) nodeRow(rec record, kind graph.Kind, def defaults) error {
 	n, err := nodeFromRecord(rec, kind, def)
 	if err != nil {
-		if id := recordID(rec); id != "" {
-			if b.rejected == nil {
-				b.rejected = map[string]bool{}
-			}
-			b.rejected[id] = true
-		}
+		b.reject(recordID(rec))
 		return b.errs.add(err)
 	}
 	return b.addNode(n, Location{rec.file, rec.line})
+}
+
+// reject remembers the id of a node row that failed, so that edges to it
+// are not reported once more as dangling.
+func (b *builder) reject(id string) {
+	if id == "" {
+		return
+	}
+	if b.rejected == nil {
+		b.rejected = map[string]bool{}
+	}
+	b.rejected[id] = true
 }
 
 func (b *builder) edgeRow(rec record, typ graph.RelType, def defaults) error {
