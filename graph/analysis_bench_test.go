@@ -2,10 +2,13 @@ package graph_test
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -21,6 +24,7 @@ import (
 // generator (seed 1, 8 chains). Run:
 //
 //	go test -run '^$' -bench GapReport -benchtime 20x ./graph/
+//	go test -run '^$' -bench GapReportMemstore -benchtime 5x -timeout 30m ./graph/ -args -gap.sizes=1000000
 //	NEO4J_URI=bolt://127.0.0.1:7687 go test -run '^$' -bench GapReportNeo4j -benchtime 10x ./graph/
 //
 // "cold" extracts the projection from the store and analyses it each time
@@ -29,6 +33,20 @@ import (
 // the analyzer as the GraphQL schema does; "analysis" is the Go analysis
 // alone. The chain benchmarked is the one with the most segments
 // and firms (the worst case).
+
+var gapSizesFlag = flag.String("gap.sizes", "10000,100000", "enterprise counts the GapReport benchmarks run at (comma-separated; 1000000 takes minutes to load)")
+
+func gapSizes(b *testing.B) []int {
+	var out []int
+	for _, f := range strings.Split(*gapSizesFlag, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n <= 0 {
+			b.Fatalf("-gap.sizes: bad size %q", f)
+		}
+		out = append(out, n)
+	}
+	return out
+}
 
 var (
 	memOnce  = map[int]*sync.Once{}
@@ -188,7 +206,7 @@ func benchGap(b *testing.B, s graph.Store) {
 }
 
 func BenchmarkGapReportMemstore(b *testing.B) {
-	for _, n := range []int{10_000, 100_000} {
+	for _, n := range gapSizes(b) {
 		b.Run(fmt.Sprintf("enterprises=%d", n), func(b *testing.B) {
 			benchGap(b, loadedMemstore(b, n))
 		})
@@ -204,7 +222,7 @@ func BenchmarkGapReportNeo4j(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer s.Close(context.Background())
-	for _, n := range []int{10_000, 100_000} {
+	for _, n := range gapSizes(b) {
 		b.Run(fmt.Sprintf("enterprises=%d", n), func(b *testing.B) {
 			if err := s.Migrate(ctx); err != nil {
 				b.Fatal(err)
