@@ -213,38 +213,56 @@ func (r NodeRef) Label() string {
 	return name
 }
 
+// firmFacts are the properties of an enterprise its tier comes from, read
+// from its property map once.
+type firmFacts struct {
+	tier                               string
+	chainMaster, highTech, specialised bool
+}
+
+func firmFactsOf(n *Node) firmFacts {
+	return firmFacts{tier: propString(n, "tier"), chainMaster: propBool(n, "chainMaster"),
+		highTech: propBool(n, "highTech"), specialised: propBool(n, "specialised")}
+}
+
 // isHighTech: certified high-tech, specialised (专精特新) or a tier at or above HIGH_TECH.
-func isHighTech(n *Node) bool {
-	switch propString(n, "tier") {
+func (f firmFacts) isHighTech() bool {
+	switch f.tier {
 	case "HIGH_TECH", "SPECIALISED", "LEADER":
 		return true
 	}
-	return propBool(n, "highTech") || propBool(n, "specialised")
+	return f.highTech || f.specialised
 }
 
-// tierScore maps the gradient-cultivation tier to [0,1]; chain-masters 1.
-func tierScore(n *Node) float64 {
-	if propBool(n, "chainMaster") {
-		return 1
+// tierScores are the tier scores in [0,1] that firmFacts.code indexes.
+var tierScores = [...]float64{0: 1, 1: 0.8, 2: 0.7, 3: 0.5, 4: 0.3, 5: 0.2}
+
+// code maps the gradient-cultivation tier to its score in tierScores:
+// chain-masters and LEADER 1, SPECIALISED 0.8, HIGH_TECH 0.7, TECH_SME
+// 0.5, SME 0.3, STARTUP 0.2; otherwise 0.7 when high-tech or specialised,
+// else 0.3.
+func (f firmFacts) code() uint8 {
+	if f.chainMaster {
+		return 0
 	}
-	switch propString(n, "tier") {
+	switch f.tier {
 	case "LEADER":
-		return 1
+		return 0
 	case "SPECIALISED":
-		return 0.8
+		return 1
 	case "HIGH_TECH":
-		return 0.7
+		return 2
 	case "TECH_SME":
-		return 0.5
+		return 3
 	case "SME":
-		return 0.3
+		return 4
 	case "STARTUP":
-		return 0.2
+		return 5
 	}
-	if propBool(n, "highTech") || propBool(n, "specialised") {
-		return 0.7
+	if f.highTech || f.specialised {
+		return 2
 	}
-	return 0.3
+	return 4
 }
 
 func tierLabel(n *Node) string {

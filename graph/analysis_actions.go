@@ -266,11 +266,11 @@ func (a *Analyzer) fillCandidates(si *segInfo, adjacent []int32) []Candidate {
 	var cands []Candidate
 	// 1. Outside enterprises already operating in the segment.
 	for _, e := range si.outside {
-		n := &ix.nodes[e]
+		n := ix.node(e)
 		ties := ix.localTies(e)
-		score := 0.6*n.tier + 0.4*float64(min(len(ties), 3))/3
-		c := Candidate{Actor: refOf(n.Node), Kind: CandidateOutside, Score: round4(score), Evidence: ix.refs(ties),
-			Reasons: []string{fmt.Sprintf("already operates in %s from %s (%s): attract or bring in (招商引资)", si.node.Name, regionOf(n.Node), tierLabel(n.Node))}}
+		score := 0.6*ix.tier(e) + 0.4*float64(min(len(ties), 3))/3
+		c := Candidate{Actor: refOf(n), Kind: CandidateOutside, Score: round4(score), Evidence: ix.refs(ties),
+			Reasons: []string{fmt.Sprintf("already operates in %s from %s (%s): attract or bring in (招商引资)", si.node.Name, regionOf(n), tierLabel(n))}}
 		if len(ties) > 0 {
 			c.Reasons = append(c.Reasons, fmt.Sprintf("%d tie(s) to local actors: %s", len(ties), ix.labels(ties, 3)))
 		} else {
@@ -300,12 +300,12 @@ func (a *Analyzer) fillCandidates(si *segInfo, adjacent []int32) []Candidate {
 			if len(match) == 0 {
 				continue
 			}
-			n := &ix.nodes[f]
+			n := ix.node(f)
 			cov := float64(len(match)) / float64(len(req))
-			score := 0.6*cov + 0.4*n.tier
-			cands = append(cands, Candidate{Actor: refOf(n.Node), Kind: CandidateAdjacent, Score: round4(score), Evidence: ix.refs(match),
+			score := 0.6*cov + 0.4*ix.tier(f)
+			cands = append(cands, Candidate{Actor: refOf(n), Kind: CandidateAdjacent, Score: round4(score), Evidence: ix.refs(match),
 				Reasons: []string{
-					fmt.Sprintf("local firm in adjacent segment %s (%s)", ix.labels(segs, 3), tierLabel(n.Node)),
+					fmt.Sprintf("local firm in adjacent segment %s (%s)", ix.labels(segs, 3), tierLabel(n)),
 					fmt.Sprintf("researches %d of %d required field(s): %s", len(match), len(req), ix.labels(match, 3)),
 				}})
 		}
@@ -315,7 +315,7 @@ func (a *Analyzer) fillCandidates(si *segInfo, adjacent []int32) []Candidate {
 			achs, matched = achs[:0], matched[:0]
 			maxMat := int64(0)
 			for _, ach := range ix.outs(slotProduced, k) {
-				an := ix.nodes[ach].Node
+				an := ix.node(ach)
 				if an.Kind != KindAchievement || propInt(an, "maturity") < int64(o.MinMaturity) {
 					continue
 				}
@@ -356,7 +356,7 @@ func (ix *index) localTies(v int32) []int32 {
 	outs, ins := ix.around(v)
 	for _, l := range [2][]int32{outs, ins} {
 		for _, x := range l {
-			if n := &ix.nodes[x]; n.local && x != v && n.Kind != KindChain && n.Kind != KindSegment && n.Kind != KindTechField {
+			if f := ix.info[x].flags; f&fLocal != 0 && f&fContext == 0 && x != v {
 				out = append(out, x)
 			}
 		}
@@ -383,38 +383,21 @@ func (a *Analyzer) Strengthen() *StrengthenReport {
 	return r
 }
 
-// noNeighbours marks a computed empty neighbour list in a cache.
-var noNeighbours = []int32{}
-
-// neighbours returns the actor neighbours of v for Adamic-Adar, in id
-// order: every node joined by any edge, except chains, segments and tech
-// fields (every actor of the chain shares those; fields count in the
-// Jaccard term instead). cache (one slot per node) keeps computed lists;
-// buf is scratch space.
-func (ix *index) neighbours(v int32, cache [][]int32, buf *[]int32) []int32 {
-	if l := cache[v]; l != nil {
-		return l
-	}
-	b := (*buf)[:0]
+// neighbours appends to buf the actor neighbours of v for Adamic-Adar,
+// in id order: every node joined by any edge, except chains, segments and
+// tech fields (every actor of the chain shares those; fields count in the
+// Jaccard term instead).
+func (ix *index) neighbours(v int32, buf []int32) []int32 {
+	buf = buf[:0]
 	outs, ins := ix.around(v)
 	for _, l := range [2][]int32{outs, ins} {
 		for _, x := range l {
-			switch ix.nodes[x].Kind {
-			case KindChain, KindSegment, KindTechField:
-				continue
-			}
-			if x != v {
-				b = append(b, x)
+			if ix.info[x].flags&fContext == 0 && x != v {
+				buf = append(buf, x)
 			}
 		}
 	}
-	*buf = b
-	l := noNeighbours
-	if b = sortedUnique(b); len(b) > 0 {
-		l = slices.Clone(b)
-	}
-	cache[v] = l
-	return l
+	return sortedUnique(buf)
 }
 
 // partnerships ranks (local university or lab, local firm in a non-strong
@@ -424,70 +407,93 @@ func (ix *index) neighbours(v int32, cache [][]int32, buf *[]int32) []int32 {
 // those its segments require; a lab's, those it researches.
 func (a *Analyzer) partnerships() []Partnership {
 	ix, o := a.ix, a.ix.opt
-	n := len(ix.nodes)
-	// The firms of the non-strong segments, in id order, each with its
-	// non-strong segments in segment order.
-	type firmSeg struct{ firm, seg int32 }
-	var pairs []firmSeg
+	// The candidate firms: the local firms of the non-strong segments,
+	// numbered by rank (id order), each with its non-strong segments in
+	// segment order (CSR: segs[segOff[r]:segOff[r+1]]).
+	set := newNodeSet(len(ix.info))
 	for _, si := range a.segs {
-		if si.verdict.Status == StatusStrong {
-			continue
-		}
-		for _, f := range si.firms {
-			pairs = append(pairs, firmSeg{f, si.v})
+		if si.verdict.Status != StatusStrong {
+			for _, f := range si.firms {
+				set.add(f)
+			}
 		}
 	}
-	slices.SortStableFunc(pairs, func(x, y firmSeg) int { return cmp.Compare(x.firm, y.firm) })
+	nf := set.freeze()
+	firms := set.members(nf)
+	segOff := make([]int32, nf+2)
+	for _, si := range a.segs {
+		if si.verdict.Status != StatusStrong {
+			for _, f := range si.firms {
+				segOff[set.rank(f)+2]++
+			}
+		}
+	}
+	for r := 2; r < len(segOff); r++ {
+		segOff[r] += segOff[r-1]
+	}
+	segs := make([]int32, segOff[nf+1])
+	for _, si := range a.segs {
+		if si.verdict.Status != StatusStrong {
+			for _, f := range si.firms {
+				r := set.rank(f) + 1
+				segs[segOff[r]] = si.v
+				segOff[r]++
+			}
+		}
+	}
+	segOff = segOff[:nf+1]
+	firmSegs := func(r int) []int32 { return segs[segOff[r]:segOff[r+1]] }
 	// Firms with the same field set score the same Jaccard with any lab:
 	// group them, so a lab is compared with each group once and only the
 	// first firms of a group (by id) can enter the top k on Jaccard alone.
 	type group struct {
 		fields []int32
-		firms  []int32
+		firms  []int32 // in id order
 	}
-	type firmState struct {
-		segs []int32
-		g    *group
-	}
-	firmAt := make([]int32, n) // node -> index in firms, -1 for non-candidates
-	for i := range firmAt {
-		firmAt[i] = -1
-	}
-	var firms []firmState
-	groups := map[string]*group{}
+	var groups []*group
+	byKey := map[string]int32{}
+	groupOf := make([]int32, nf)
 	var fields []int32
 	var key []byte
-	for lo := 0; lo < len(pairs); {
-		f := pairs[lo].firm
-		fs := firmState{}
+	for r, f := range firms {
 		fields = append(fields[:0], ix.outs(slotResearches, f)...)
-		for ; lo < len(pairs) && pairs[lo].firm == f; lo++ {
-			fs.segs = append(fs.segs, pairs[lo].seg)
-			fields = append(fields, a.seg(pairs[lo].seg).fields...)
+		for _, s := range firmSegs(r) {
+			fields = append(fields, a.seg(s).fields...)
 		}
 		fields = sortedUnique(fields)
 		key = key[:0]
 		for _, fl := range fields {
 			key = append(key, byte(fl), byte(fl>>8), byte(fl>>16), byte(fl>>24))
 		}
-		g := groups[string(key)]
-		if g == nil {
-			g = &group{fields: slices.Clone(fields)}
-			groups[string(key)] = g
+		gi, ok := byKey[string(key)]
+		if !ok {
+			gi = int32(len(groups))
+			byKey[string(key)] = gi
+			groups = append(groups, &group{fields: slices.Clone(fields)})
 		}
-		g.firms = append(g.firms, f) // in id order
-		fs.g = g
-		firmAt[f] = int32(len(firms))
-		firms = append(firms, fs)
+		groupOf[r] = gi
+	}
+	// Group members in one backing array, each group's in id order.
+	count := make([]int32, len(groups)+1)
+	for _, gi := range groupOf {
+		count[gi+1]++
+	}
+	for i := 1; i < len(count); i++ {
+		count[i] += count[i-1]
+	}
+	members := make([]int32, nf)
+	for r, gi := range groupOf {
+		members[count[gi]] = firms[r]
+		count[gi]++
+	}
+	start := int32(0)
+	for gi, g := range groups {
+		g.firms = members[start:count[gi]:count[gi]]
+		start = count[gi]
 	}
 	// Groups in the order of their field ids (as the joined ids would sort).
-	glist := make([]*group, 0, len(groups))
-	for _, g := range groups {
-		glist = append(glist, g)
-	}
+	glist := slices.Clone(groups)
 	slices.SortFunc(glist, func(x, y *group) int { return slices.Compare(x.fields, y.fields) })
-	cache := make([][]int32, n)
-	var buf []int32
 	var out []Partnership
 	less := func(x, y Partnership) int {
 		return cmp.Or(cmp.Compare(y.Score, x.Score), cmp.Compare(x.Knowledge.ID, y.Knowledge.ID), cmp.Compare(x.Enterprise.ID, y.Enterprise.ID))
@@ -504,13 +510,13 @@ func (a *Analyzer) partnerships() []Partnership {
 		if !admits(score, k, f) {
 			return
 		}
-		segs := firms[firmAt[f]].segs
+		fs := firmSegs(set.rank(f))
 		sf := intersectSorted(kf, g.fields)
 		p := Partnership{Knowledge: ix.ref(k), Enterprise: ix.ref(f), Score: round4(score), Jaccard: round4(j), AdamicAdar: round4(aa),
-			SharedFields: ix.refs(sf), SharedNeighbours: ix.refs(shared), Segments: ix.refs(segs)}
+			SharedFields: ix.refs(sf), SharedNeighbours: ix.refs(shared), Segments: ix.refs(fs)}
 		p.Reasons = []string{
 			fmt.Sprintf("share %d field(s): %s (Jaccard %.2f)", len(sf), ix.labels(sf, 3), j),
-			fmt.Sprintf("no cooperation yet; the firm works in %s", ix.labels(segs, 3)),
+			fmt.Sprintf("no cooperation yet; the firm works in %s", ix.labels(fs, 3)),
 		}
 		if len(shared) > 0 {
 			p.Reasons = append(p.Reasons, fmt.Sprintf("common neighbours %s (Adamic-Adar %.2f)", ix.labels(shared, 3), aa))
@@ -533,8 +539,8 @@ func (a *Analyzer) partnerships() []Partnership {
 		}
 		return float64(inter) / float64(len(kf)+len(g.fields)-inter)
 	}
-	aa := make([]float64, n) // Adamic-Adar of the current lab with each firm; 0 untouched
-	var touched, coop []int32
+	aa := make([]float64, nf) // Adamic-Adar of the current lab with each firm (by rank); 0 untouched
+	var touched, coop, nk, nz []int32
 	for _, k := range ix.researchers {
 		kf := ix.outs(slotResearches, k)
 		if len(kf) == 0 {
@@ -543,20 +549,21 @@ func (a *Analyzer) partnerships() []Partnership {
 		coop = append(append(coop[:0], ix.outs(slotCooperates, k)...), ix.ins(slotCooperates, k)...)
 		coop = sortedUnique(coop)
 		// Adamic-Adar from k: sum over its neighbours z, over z's neighbours.
-		nk := ix.neighbours(k, cache, &buf)
+		nk = ix.neighbours(k, nk)
 		touched = touched[:0]
 		for _, z := range nk {
-			nz := ix.neighbours(z, cache, &buf)
+			nz = ix.neighbours(z, nz)
 			if len(nz) < 2 {
 				continue
 			}
 			w := 1 / math.Log(float64(len(nz)))
 			for _, f := range nz {
-				if firmAt[f] >= 0 {
-					if aa[f] == 0 {
+				if set.has(f) {
+					r := set.rank(f)
+					if aa[r] == 0 {
 						touched = append(touched, f)
 					}
-					aa[f] += w
+					aa[r] += w
 				}
 			}
 		}
@@ -564,7 +571,7 @@ func (a *Analyzer) partnerships() []Partnership {
 		shared := func(f int32) []int32 {
 			var out []int32
 			for _, z := range nk {
-				if nz := cache[z]; len(nz) >= 2 && has(nz, f) {
+				if nz = ix.neighbours(z, nz); len(nz) >= 2 && has(nz, f) {
 					out = append(out, z)
 				}
 			}
@@ -572,11 +579,11 @@ func (a *Analyzer) partnerships() []Partnership {
 		}
 		slices.Sort(touched)
 		for _, f := range touched {
-			g := firms[firmAt[f]].g
+			r := set.rank(f)
+			g := groups[groupOf[r]]
 			if j := jaccard(kf, g); j > 0 && !has(coop, f) {
-				score := o.JaccardWeight*j + o.AdamicAdarWeight*aa[f]
-				if admits(score, k, f) {
-					add(k, f, kf, g, j, aa[f], shared(f))
+				if score := o.JaccardWeight*j + o.AdamicAdarWeight*aa[r]; admits(score, k, f) {
+					add(k, f, kf, g, j, aa[r], shared(f))
 				}
 			}
 		}
@@ -590,7 +597,7 @@ func (a *Analyzer) partnerships() []Partnership {
 				if taken == o.MaxCandidates {
 					break
 				}
-				if aa[f] > 0 || has(coop, f) {
+				if aa[set.rank(f)] > 0 || has(coop, f) {
 					continue // scored above with its Adamic-Adar, or already cooperating
 				}
 				add(k, f, kf, g, j, 0, nil)
@@ -598,7 +605,7 @@ func (a *Analyzer) partnerships() []Partnership {
 			}
 		}
 		for _, f := range touched {
-			aa[f] = 0
+			aa[set.rank(f)] = 0
 		}
 	}
 	if out == nil {
@@ -622,8 +629,8 @@ func (a *Analyzer) services() []ServiceCandidate {
 		return out
 	}
 	var segs []int32
-	for v := range ix.nodes {
-		n := &ix.nodes[v]
+	for v := range ix.info {
+		n := ix.node(int32(v))
 		if !IsServiceKind(n.Kind) {
 			continue
 		}
@@ -648,7 +655,7 @@ func (a *Analyzer) services() []ServiceCandidate {
 		if len(segs) == 0 {
 			continue
 		}
-		c := ServiceCandidate{Actor: refOf(n.Node), Local: n.local, Segments: ix.refs(segs),
+		c := ServiceCandidate{Actor: refOf(n), Local: ix.is(int32(v), fLocal), Segments: ix.refs(segs),
 			Score: round4(float64(len(segs)) / float64(len(targets)))}
 		if wholeChain {
 			c.Reasons = append(c.Reasons, "serves the whole chain")
@@ -668,7 +675,7 @@ func (ix *index) segmentChain(v int32) NodeRef {
 	for _, c := range ix.ins(slotHasSegment, v) {
 		return ix.ref(c)
 	}
-	if c := propString(ix.nodes[v].Node, "chainId"); c != "" {
+	if c := propString(ix.node(v), "chainId"); c != "" {
 		return ix.refByID(c)
 	}
 	return NodeRef{}
@@ -727,10 +734,10 @@ func (a *Analyzer) Extend() []Frontier {
 		case f.up:
 			dir = "UPSTREAM"
 		}
-		x := ix.nodes[xv].Node
+		x := ix.node(xv)
 		var firms []int32
 		for _, e := range ix.ins(slotOperatesIn, xv) {
-			if n := &ix.nodes[e]; n.Kind == KindEnterprise && n.local {
+			if ix.is(e, fEnterprise|fLocal) {
 				firms = append(firms, e)
 			}
 		}
@@ -740,7 +747,7 @@ func (a *Analyzer) Extend() []Frontier {
 		for _, fl := range fields {
 			hit := false
 			for _, r := range ix.ins(slotResearches, fl) {
-				if ix.nodes[r].local {
+				if ix.is(r, fLocal) {
 					res = append(res, r)
 					hit = true
 				}
@@ -762,7 +769,7 @@ func (a *Analyzer) Extend() []Frontier {
 			anchor = max(anchor, a.seg(v).verdict.Score)
 		}
 		score := 0.5*float64(min(len(firms), 3))/3 + 0.3*cov + 0.2*anchor
-		fr := Frontier{Segment: refOf(x), Chain: ix.segmentChain(xv), InChain: ix.segPos[xv] >= 0, Direction: dir,
+		fr := Frontier{Segment: refOf(x), Chain: ix.segmentChain(xv), InChain: ix.is(xv, fChainSeg), Direction: dir,
 			Via: ix.refs(vs), Score: round4(score), FieldCoverage: round4(cov),
 			LocalFirms: ix.refs(firms), LocalResearchers: ix.refs(res)}
 		where := "in chain " + fr.Chain.Label()
@@ -791,7 +798,7 @@ func (ix *index) knowledgeTies(v int32) []int32 {
 	outs, ins := ix.around(v)
 	for _, l := range [2][]int32{outs, ins} {
 		for _, x := range l {
-			if ix.nodes[x].researcher {
+			if ix.is(x, fResearcher) {
 				out = append(out, x)
 			}
 		}
@@ -804,7 +811,7 @@ func (ix *index) hasKnowledgeTie(v int32) bool {
 	outs, ins := ix.around(v)
 	for _, l := range [2][]int32{outs, ins} {
 		for _, x := range l {
-			if ix.nodes[x].researcher {
+			if ix.is(x, fResearcher) {
 				return true
 			}
 		}
@@ -837,69 +844,86 @@ func (a *Analyzer) Build() BuildEntry {
 		b.Reasons = append(b.Reasons, fmt.Sprintf("completeness %s and chain-master(s) %s: build is done, fill and strengthen instead", pct(g.Completeness), ix.labels(masters, 3)))
 	}
 	// Anchors: local firms in the chain's segments or researching its fields,
-	// and outside leaders operating in it, each with its segments.
-	type anchor struct {
-		firm  int32
-		segs  []int32
-		score float64
+	// and outside leaders operating in it. A firm's segments are those it
+	// counts in (as a local firm, or an outside leader).
+	inSeg := func(si *segInfo, f int32) bool {
+		return has(si.firms, f) || ix.is(f, fLeader) && has(si.outside, f)
 	}
-	var anchors []anchor
-	at := make([]int32, len(ix.nodes)) // node -> 1 + index in anchors, 0 for none
-	entry := func(f int32) *anchor {
-		if at[f] == 0 {
-			anchors = append(anchors, anchor{firm: f})
-			at[f] = int32(len(anchors))
-		}
-		return &anchors[at[f]-1]
-	}
+	set := newNodeSet(len(ix.info))
 	var chainFields []int32
 	for _, si := range a.segs {
 		chainFields = append(chainFields, si.fields...)
 		for _, f := range si.firms {
-			e := entry(f)
-			e.segs = append(e.segs, si.v)
+			set.add(f)
 		}
 		for _, f := range si.outside {
-			if ix.nodes[f].leader {
-				e := entry(f)
-				e.segs = append(e.segs, si.v)
+			if ix.is(f, fLeader) {
+				set.add(f)
 			}
 		}
 	}
 	for _, f := range sortedUnique(chainFields) {
 		for _, r := range ix.ins(slotResearches, f) {
-			if n := &ix.nodes[r]; n.Kind == KindEnterprise && n.local {
-				entry(r)
+			if ix.is(r, fEnterprise|fLocal) {
+				set.add(r)
 			}
 		}
 	}
-	for i := range anchors {
-		c := &anchors[i]
+	total := set.freeze()
+	nsegs := make([]int32, total) // by rank
+	for _, si := range a.segs {
+		for _, f := range si.firms {
+			nsegs[set.rank(f)]++
+		}
+		for _, f := range si.outside {
+			if ix.is(f, fLeader) {
+				nsegs[set.rank(f)]++
+			}
+		}
+	}
+	type scored struct {
+		firm  int32
+		score float64
+	}
+	better := func(x, y scored) int { return cmp.Or(cmp.Compare(y.score, x.score), cmp.Compare(x.firm, y.firm)) }
+	top := make([]scored, 0, o.MaxCandidates+1)
+	for r, f := range set.members(total) {
 		share := 0.0
 		if len(a.segs) > 0 {
-			share = float64(len(c.segs)) / float64(len(a.segs))
+			share = float64(nsegs[r]) / float64(len(a.segs))
 		}
 		kt := 0.0
-		if ix.hasKnowledgeTie(c.firm) {
+		if ix.hasKnowledgeTie(f) {
 			kt = 1
 		}
-		c.score = round4(0.5*ix.nodes[c.firm].tier + 0.3*share + 0.2*kt)
+		sc := scored{f, round4(0.5*ix.tier(f) + 0.3*share + 0.2*kt)}
+		if len(top) == o.MaxCandidates && better(sc, top[len(top)-1]) >= 0 {
+			continue
+		}
+		i, _ := slices.BinarySearchFunc(top, sc, better)
+		top = slices.Insert(top, i, sc)
+		if len(top) > o.MaxCandidates {
+			top = top[:o.MaxCandidates]
+		}
 	}
-	top := topKSelect(anchors, o.MaxCandidates, func(x, y anchor) int {
-		return cmp.Or(cmp.Compare(y.score, x.score), cmp.Compare(x.firm, y.firm))
-	})
 	var cands []Candidate
 	for _, sc := range top {
 		f := sc.firm
-		n := &ix.nodes[f]
-		c := Candidate{Actor: refOf(n.Node), Kind: CandidateAnchor, Score: sc.score, Evidence: ix.refs(sc.segs)}
-		if n.local {
-			c.Reasons = append(c.Reasons, fmt.Sprintf("local firm (%s)", tierLabel(n.Node)))
-		} else {
-			c.Reasons = append(c.Reasons, fmt.Sprintf("leader outside %s (%s): attract as anchor", o.Scope, tierLabel(n.Node)))
+		n := ix.node(f)
+		var segs []int32
+		for _, si := range a.segs {
+			if inSeg(si, f) {
+				segs = append(segs, si.v)
+			}
 		}
-		if len(sc.segs) > 0 {
-			c.Reasons = append(c.Reasons, fmt.Sprintf("operates in %d of %d segment(s): %s", len(sc.segs), len(a.segs), ix.labels(sc.segs, 3)))
+		c := Candidate{Actor: refOf(n), Kind: CandidateAnchor, Score: sc.score, Evidence: ix.refs(segs)}
+		if ix.is(f, fLocal) {
+			c.Reasons = append(c.Reasons, fmt.Sprintf("local firm (%s)", tierLabel(n)))
+		} else {
+			c.Reasons = append(c.Reasons, fmt.Sprintf("leader outside %s (%s): attract as anchor", o.Scope, tierLabel(n)))
+		}
+		if len(segs) > 0 {
+			c.Reasons = append(c.Reasons, fmt.Sprintf("operates in %d of %d segment(s): %s", len(segs), len(a.segs), ix.labels(segs, 3)))
 		} else {
 			c.Reasons = append(c.Reasons, "researches a field the chain requires, not yet in a segment")
 		}
@@ -913,24 +937,6 @@ func (a *Analyzer) Build() BuildEntry {
 		b.Anchors = []Candidate{}
 	}
 	return b
-}
-
-// topKSelect returns the best k items by a total order (negative: a
-// before b), sorted, without sorting all of them: what topK returns for a
-// total order, in one pass that mostly compares with the current k-th.
-func topKSelect[T any](items []T, k int, less func(a, b T) int) []T {
-	out := make([]T, 0, min(k, len(items))+1)
-	for _, it := range items {
-		if len(out) == k && less(it, out[k-1]) >= 0 {
-			continue
-		}
-		i, _ := slices.BinarySearchFunc(out, it, less)
-		out = slices.Insert(out, i, it)
-		if len(out) > k {
-			out = out[:k]
-		}
-	}
-	return out
 }
 
 // BuildView runs Build over several chains' projections, chains needing a

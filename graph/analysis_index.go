@@ -2,7 +2,9 @@ package graph
 
 import (
 	"cmp"
+	"hash/maphash"
 	"math"
+	"math/bits"
 	"slices"
 	"strings"
 )
@@ -15,16 +17,29 @@ import (
 // facts the analyses test in hot loops (local, leader, tier, ...) are read
 // from the property maps once, here.
 
-// nodeInfo is a projection node with the facts the analyses test often.
+// nodeFlag is one fact about a node, computed once from its kind and
+// properties. A node's facts fit one small integer, so the per-node table
+// holds no pointer (the garbage collector neither scans nor, for a large
+// heap, pays for it).
+type nodeFlag uint16
+
+const (
+	fLocal       nodeFlag = 1 << iota // region equals the scope
+	fLeader                           // enterprise: chain-master (MASTERS this chain or chainMaster) or LEADER tier
+	fHighTech                         // enterprise: high-tech, specialised or a tier at or above HIGH_TECH
+	fChainMaster                      // enterprise: chainMaster property set
+	fMaster                           // MASTERS this chain
+	fResearcher                       // a local university or lab
+	fEnterprise                       // kind Enterprise
+	fContext                          // a chain, segment or tech field: context every actor of the chain shares
+	fChainSeg                         // one of the chain's segments
+)
+
+// nodeInfo is what the analyses test often about a node: its flags and,
+// for an enterprise, its tier score (an index into tierScores).
 type nodeInfo struct {
-	*Node
-	local       bool    // region equals the scope
-	leader      bool    // enterprise: chain-master (MASTERS this chain or chainMaster) or LEADER tier
-	highTech    bool    // enterprise: high-tech, specialised or a tier at or above HIGH_TECH
-	chainMaster bool    // enterprise: chainMaster property set
-	master      bool    // MASTERS this chain
-	researcher  bool    // a local university or lab
-	tier        float64 // enterprise: tierScore
+	flags nodeFlag
+	tier  uint8
 }
 
 // relSlot numbers the relation types in name order, the order stores sort
@@ -76,22 +91,23 @@ var (
 // index is what every analysis reads: the projection's nodes with their
 // adjacency and flags, the chain's segments in order.
 type index struct {
-	p     *Projection
-	opt   Options
-	nodes []nodeInfo // in id order, one per id (the last one when a projection repeats an id)
-	// pos maps an id to its node number.
-	pos map[string]int32
+	p   *Projection
+	opt Options
+	// order[v] is node v's position in p.Nodes (nil when p.Nodes is
+	// sorted by id without repeats, the stores' contract: then it is v).
+	order []int32
+	info  []nodeInfo // per node number
+	ids   idTable    // id -> node number
 	// Node v's out edges are outT[outOff[v]:outOff[v+1]] (relation slots)
-	// and outN[...] (neighbour numbers), sorted by (slot, neighbour); outW
-	// holds each out edge's OPERATES_IN share, NaN when not given. In
-	// edges likewise, without weights.
+	// and outN[...] (neighbour numbers), sorted by (slot, neighbour); outE
+	// holds each out edge's position in p.Edges (for its properties). In
+	// edges likewise, without positions.
 	outOff, inOff []int32
 	outT, inT     []uint8
 	outN, inN     []int32
-	outW          []float64
+	outE          []int32
 	chain         int32
 	segs          []int32 // the chain's segments, by stage, order, id
-	segPos        []int32 // node number -> position in segs, -1 for other nodes
 	// researchers are the local universities and labs, in id order.
 	researchers []int32
 }
@@ -117,57 +133,64 @@ func newIndex(p *Projection, opt Options) (*index, error) {
 	ix := &index{p: p, opt: opt}
 	ix.numberNodes()
 	ix.buildAdjacency()
-	chain, ok := ix.pos[p.ChainID]
-	if !ok || ix.nodes[chain].Kind != KindChain {
+	chain, ok := ix.ids.find(ix, p.ChainID)
+	if !ok || ix.node(chain).Kind != KindChain {
 		return nil, Errorf(CodeNotFound, "chain %q is not in the projection", p.ChainID)
 	}
 	ix.chain = chain
 	for _, m := range ix.ins(slotMasters, chain) {
-		ix.nodes[m].master = true
+		ix.info[m].flags |= fMaster
 	}
-	for v := range ix.nodes {
-		n := &ix.nodes[v]
-		n.local = strings.EqualFold(propString(n.Node, "region"), opt.Scope)
-		switch {
-		case n.Kind == KindEnterprise:
-			n.chainMaster = propBool(n.Node, "chainMaster")
-			n.tier = tierScore(n.Node)
-			n.leader = n.chainMaster || n.tier == 1 && propString(n.Node, "tier") == "LEADER" || n.master
-			n.highTech = isHighTech(n.Node)
-		case n.local && IsResearchKind(n.Kind):
-			n.researcher = true
-			ix.researchers = append(ix.researchers, int32(v))
+	for v := range ix.info {
+		n, in := ix.node(int32(v)), &ix.info[v]
+		if strings.EqualFold(propString(n, "region"), opt.Scope) {
+			in.flags |= fLocal
+		}
+		switch n.Kind {
+		case KindEnterprise:
+			f := firmFactsOf(n)
+			in.flags |= fEnterprise
+			if f.chainMaster {
+				in.flags |= fChainMaster
+			}
+			if f.chainMaster || f.tier == "LEADER" || in.flags&fMaster != 0 {
+				in.flags |= fLeader
+			}
+			if f.isHighTech() {
+				in.flags |= fHighTech
+			}
+			in.tier = f.code()
+		case KindChain, KindSegment, KindTechField:
+			in.flags |= fContext
+		default:
+			if in.flags&fLocal != 0 && IsResearchKind(n.Kind) {
+				in.flags |= fResearcher
+				ix.researchers = append(ix.researchers, int32(v))
+			}
 		}
 	}
-	ix.segPos = make([]int32, len(ix.nodes))
-	for i := range ix.segPos {
-		ix.segPos[i] = -1
-	}
 	addSeg := func(v int32) {
-		if ix.segPos[v] < 0 {
-			ix.segPos[v] = 0
+		if ix.info[v].flags&fChainSeg == 0 {
+			ix.info[v].flags |= fChainSeg
 			ix.segs = append(ix.segs, v)
 		}
 	}
 	for _, v := range ix.outs(slotHasSegment, chain) {
-		if ix.nodes[v].Kind == KindSegment {
+		if ix.node(v).Kind == KindSegment {
 			addSeg(v)
 		}
 	}
-	for v := range ix.nodes {
-		if n := ix.nodes[v].Node; n.Kind == KindSegment && propString(n, "chainId") == p.ChainID {
+	for v := range ix.info {
+		if n := ix.node(int32(v)); n.Kind == KindSegment && propString(n, "chainId") == p.ChainID {
 			addSeg(int32(v))
 		}
 	}
-	slices.SortFunc(ix.segs, func(a, b int32) int { return compareSegments(ix.nodes[a].Node, ix.nodes[b].Node) })
-	for i, v := range ix.segs {
-		ix.segPos[v] = int32(i)
-	}
+	slices.SortFunc(ix.segs, func(a, b int32) int { return compareSegments(ix.node(a), ix.node(b)) })
 	return ix, nil
 }
 
 // numberNodes numbers the nodes in id order. Stores return them sorted by
-// id, so this is usually one pass and one map.
+// id, so this is usually one pass.
 func (ix *index) numberNodes() {
 	ns := ix.p.Nodes
 	sorted := true
@@ -177,31 +200,98 @@ func (ix *index) numberNodes() {
 			break
 		}
 	}
-	var order []*Node
-	if sorted {
-		ix.nodes = make([]nodeInfo, len(ns))
-		for i := range ns {
-			ix.nodes[i].Node = &ns[i]
-		}
-	} else {
+	n := len(ns)
+	if !sorted {
 		// Unsorted or repeated ids: sort, keeping the last node of an id
 		// (as a map from id to node would).
-		order = make([]*Node, len(ns))
-		for i := range ns {
-			order[i] = &ns[i]
+		order := make([]int32, n)
+		for i := range order {
+			order[i] = int32(i)
 		}
-		slices.SortStableFunc(order, func(a, b *Node) int { return strings.Compare(a.ID, b.ID) })
-		ix.nodes = make([]nodeInfo, 0, len(ns))
-		for i, n := range order {
-			if i+1 < len(order) && order[i+1].ID == n.ID {
+		slices.SortStableFunc(order, func(a, b int32) int { return strings.Compare(ns[a].ID, ns[b].ID) })
+		kept := order[:0]
+		for i, o := range order {
+			if i+1 < len(order) && ns[order[i+1]].ID == ns[o].ID {
 				continue
 			}
-			ix.nodes = append(ix.nodes, nodeInfo{Node: n})
+			kept = append(kept, o)
+		}
+		ix.order, n = kept, len(kept)
+	}
+	ix.info = make([]nodeInfo, n)
+	ix.ids = newIDTable(ix, n)
+}
+
+// node returns node v.
+func (ix *index) node(v int32) *Node {
+	if ix.order != nil {
+		return &ix.p.Nodes[ix.order[v]]
+	}
+	return &ix.p.Nodes[v]
+}
+
+// is reports whether node v has every flag in f.
+func (ix *index) is(v int32, f nodeFlag) bool { return ix.info[v].flags&f == f }
+
+// tier returns enterprise v's tier score.
+func (ix *index) tier(v int32) float64 { return tierScores[ix.info[v].tier] }
+
+// segPos returns the position of v among the chain's segments, -1 if it
+// is not one.
+func (ix *index) segPos(v int32) int {
+	if ix.info[v].flags&fChainSeg == 0 {
+		return -1
+	}
+	return slices.Index(ix.segs, v)
+}
+
+// idTable maps ids to node numbers: open addressing over a power-of-two
+// array of (hash tag, number+1) words, which holds no pointer and is a
+// fraction of a map[string]int32's size.
+type idTable struct {
+	seed  maphash.Seed
+	slots []uint64
+	mask  uint64
+}
+
+func newIDTable(ix *index, n int) idTable {
+	size := 8
+	for size < n+n/2 {
+		size *= 2
+	}
+	t := idTable{seed: idSeed, slots: make([]uint64, size), mask: uint64(size - 1)}
+	for v := range n {
+		h := maphash.String(t.seed, ix.node(int32(v)).ID)
+		tag := h &^ 0xffffffff
+		for i := h & t.mask; ; i = (i + 1) & t.mask {
+			if t.slots[i] == 0 {
+				t.slots[i] = tag | uint64(v+1)
+				break
+			}
 		}
 	}
-	ix.pos = make(map[string]int32, len(ix.nodes))
-	for i := range ix.nodes {
-		ix.pos[ix.nodes[i].ID] = int32(i)
+	return t
+}
+
+var idSeed = maphash.MakeSeed()
+
+// find returns the number of the node with this id.
+func (t *idTable) find(ix *index, id string) (int32, bool) {
+	if len(t.slots) == 0 {
+		return -1, false
+	}
+	h := maphash.String(t.seed, id)
+	tag := h &^ 0xffffffff
+	for i := h & t.mask; ; i = (i + 1) & t.mask {
+		s := t.slots[i]
+		if s == 0 {
+			return -1, false
+		}
+		if s&^0xffffffff == tag {
+			if v := int32(s&0xffffffff) - 1; ix.node(v).ID == id {
+				return v, true
+			}
+		}
 	}
 }
 
@@ -210,71 +300,68 @@ func (ix *index) numberNodes() {
 // from, to) with types in slot order, which leaves every span sorted
 // already; spans that are not get sorted.
 func (ix *index) buildAdjacency() {
-	n := len(ix.nodes)
-	type end struct {
-		from, to int32
-		slot     uint8
-		w        float64
-	}
-	ends := make([]end, 0, len(ix.p.Edges))
+	n := len(ix.info)
+	type end struct{ from, to int32 }
+	ends := make([]end, len(ix.p.Edges))
 	// Offsets are counted at v+2, so that after the prefix sum placing an
 	// edge at off[v+1]++ leaves off[v+1] at the end of v's span.
 	outOff := make([]int32, n+2)
 	inOff := make([]int32, n+2)
-	lastType, slot := RelType(""), uint8(0)
+	lastType := RelType("")
 	lastFrom, from := "", int32(-1)
-	nan := math.NaN()
+	total := 0
 	for i := range ix.p.Edges {
 		e := &ix.p.Edges[i]
+		ends[i] = end{-1, -1}
 		if e.Type != lastType {
-			sl, ok := relSlot[e.Type]
-			if !ok {
+			if _, ok := relSlot[e.Type]; !ok {
 				continue // not in the vocabulary: no analysis reads it
 			}
-			lastType, slot = e.Type, sl
+			lastType = e.Type
 		}
 		if from < 0 || e.From != lastFrom { // edges come grouped by from
-			f, ok := ix.pos[e.From]
+			f, ok := ix.ids.find(ix, e.From)
 			if !ok {
 				from = -1
 				continue // dangling in a partial projection: ignore
 			}
 			lastFrom, from = e.From, f
 		}
-		to, ok := ix.pos[e.To]
+		to, ok := ix.ids.find(ix, e.To)
 		if !ok {
 			continue
 		}
-		w := nan
-		if e.Type == RelOperatesIn {
-			if v, ok := propFloat(e.Props, "share"); ok {
-				w = v
-			}
-		}
-		ends = append(ends, end{from, to, slot, w})
+		ends[i] = end{from, to}
 		outOff[from+2]++
 		inOff[to+2]++
+		total++
 	}
 	for v := 2; v < n+2; v++ {
 		outOff[v] += outOff[v-1]
 		inOff[v] += inOff[v-1]
 	}
-	total := len(ends)
 	ix.outT, ix.inT = make([]uint8, total), make([]uint8, total)
 	ix.outN, ix.inN = make([]int32, total), make([]int32, total)
-	ix.outW = make([]float64, total)
-	for _, e := range ends {
+	ix.outE = make([]int32, total)
+	lastType, slot := RelType(""), uint8(0)
+	for i, e := range ends {
+		if e.from < 0 {
+			continue
+		}
+		if t := ix.p.Edges[i].Type; t != lastType {
+			lastType, slot = t, relSlot[t]
+		}
 		o := outOff[e.from+1]
 		outOff[e.from+1]++
-		ix.outT[o], ix.outN[o], ix.outW[o] = e.slot, e.to, e.w
-		i := inOff[e.to+1]
+		ix.outT[o], ix.outN[o], ix.outE[o] = slot, e.to, int32(i)
+		j := inOff[e.to+1]
 		inOff[e.to+1]++
-		ix.inT[i], ix.inN[i] = e.slot, e.from
+		ix.inT[j], ix.inN[j] = slot, e.from
 	}
 	ix.outOff, ix.inOff = outOff[:n+1], inOff[:n+1]
 	for v := 0; v < n; v++ {
 		a, b := ix.outOff[v], ix.outOff[v+1]
-		sortAdj(ix.outT[a:b], ix.outN[a:b], ix.outW[a:b])
+		sortAdj(ix.outT[a:b], ix.outN[a:b], ix.outE[a:b])
 		a, b = ix.inOff[v], ix.inOff[v+1]
 		sortAdj(ix.inT[a:b], ix.inN[a:b], nil)
 	}
@@ -289,7 +376,7 @@ func compareSegments(a, b *Node) int {
 }
 
 // sortAdj sorts parallel adjacency slices by (slot, neighbour) unless they are.
-func sortAdj(ts []uint8, ns []int32, ws []float64) {
+func sortAdj(ts []uint8, ns []int32, es []int32) {
 	sorted := true
 	for i := 1; i < len(ts); i++ {
 		if ts[i-1] > ts[i] || (ts[i-1] == ts[i] && ns[i-1] > ns[i]) {
@@ -301,22 +388,21 @@ func sortAdj(ts []uint8, ns []int32, ws []float64) {
 		return
 	}
 	type adj struct {
-		t uint8
-		n int32
-		w float64
+		t    uint8
+		n, e int32
 	}
 	ps := make([]adj, len(ts))
 	for i := range ts {
 		ps[i] = adj{t: ts[i], n: ns[i]}
-		if ws != nil {
-			ps[i].w = ws[i]
+		if es != nil {
+			ps[i].e = es[i]
 		}
 	}
 	slices.SortStableFunc(ps, func(a, b adj) int { return cmp.Or(cmp.Compare(a.t, b.t), cmp.Compare(a.n, b.n)) })
 	for i, p := range ps {
 		ts[i], ns[i] = p.t, p.n
-		if ws != nil {
-			ws[i] = p.w
+		if es != nil {
+			es[i] = p.e
 		}
 	}
 }
@@ -370,20 +456,22 @@ func (ix *index) share(firm, seg int32) (float64, bool) {
 	lo, hi := slotSpan(ix.outT[a:b], slotOperatesIn)
 	for i := int(a) + lo; i < int(a)+hi; i++ {
 		if ix.outN[i] == seg {
-			return ix.outW[i], !math.IsNaN(ix.outW[i])
+			e := &ix.p.Edges[ix.outE[i]]
+			v, ok := propFloat(e.Props, "share")
+			return v, ok && !math.IsNaN(v)
 		}
 	}
 	return 0, false
 }
 
 // id returns the id of node v.
-func (ix *index) id(v int32) string { return ix.nodes[v].ID }
+func (ix *index) id(v int32) string { return ix.node(v).ID }
 
-func (ix *index) ref(v int32) NodeRef { return refOf(ix.nodes[v].Node) }
+func (ix *index) ref(v int32) NodeRef { return refOf(ix.node(v)) }
 
 // refByID names a node that may be outside the projection.
 func (ix *index) refByID(id string) NodeRef {
-	if v, ok := ix.pos[id]; ok {
+	if v, ok := ix.ids.find(ix, id); ok {
 		return ix.ref(v)
 	}
 	return NodeRef{ID: id}
@@ -432,6 +520,51 @@ func intersectSorted(a, b []int32) []int32 {
 	for _, x := range a {
 		if has(b, x) {
 			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// nodeSet is a set of node numbers with rank: a bit per node plus the
+// number of members before each 64-node word, so that a member's rank (its
+// position among the members, in id order) costs one popcount. Members
+// are numbered densely, so per-member state fits a slice of the set's
+// size instead of one per projection node.
+type nodeSet struct {
+	bits   []uint64
+	before []int32
+}
+
+func newNodeSet(n int) nodeSet { return nodeSet{bits: make([]uint64, (n+63)/64)} }
+
+func (s *nodeSet) add(v int32) { s.bits[v>>6] |= 1 << (uint(v) & 63) }
+
+func (s *nodeSet) has(v int32) bool { return s.bits[v>>6]&(1<<(uint(v)&63)) != 0 }
+
+// freeze counts the members (after the last add) and enables rank.
+func (s *nodeSet) freeze() int {
+	s.before = make([]int32, len(s.bits))
+	total := 0
+	for i, w := range s.bits {
+		s.before[i] = int32(total)
+		total += bits.OnesCount64(w)
+	}
+	return total
+}
+
+// rank returns the position of member v among the members.
+func (s *nodeSet) rank(v int32) int {
+	w := s.bits[v>>6] & (1<<(uint(v)&63) - 1)
+	return int(s.before[v>>6]) + bits.OnesCount64(w)
+}
+
+// members returns the members in id order.
+func (s *nodeSet) members(total int) []int32 {
+	out := make([]int32, 0, total)
+	for i, w := range s.bits {
+		for w != 0 {
+			out = append(out, int32(i*64+bits.TrailingZeros64(w)))
+			w &= w - 1
 		}
 	}
 	return out

@@ -61,7 +61,7 @@ type Pipeline struct {
 func (a *Analyzer) Pipeline() *Pipeline {
 	ix, o := a.ix, a.ix.opt
 	const chainField, chainFirm = 1, 2
-	mark := make([]uint8, len(ix.nodes))
+	mark := make([]uint8, len(ix.info))
 	for _, si := range a.segs {
 		for _, f := range si.fields {
 			mark[f] |= chainField
@@ -91,8 +91,8 @@ func (a *Analyzer) Pipeline() *Pipeline {
 	leaks := make([][]int32, len(PipelineStages))
 	mature := make([]int, len(PipelineStages))
 	perStage := make([]int, len(PipelineStages))
-	for v := range ix.nodes {
-		n := ix.nodes[v].Node
+	for v := range ix.info {
+		n := ix.node(int32(v))
 		if n.Kind != KindAchievement {
 			continue
 		}
@@ -182,7 +182,7 @@ func (a *Analyzer) Pipeline() *Pipeline {
 // which stages have evidence and the furthest one.
 func (a *Analyzer) pipelinePath(v int32, has [5]bool, furthest int) PipelinePath {
 	ix := a.ix
-	n := ix.nodes[v].Node
+	n := ix.node(v)
 	p := PipelinePath{Achievement: refOf(n), Maturity: propInt(n, "maturity"),
 		Producers: ix.refs(ix.ins(slotProduced, v)), Skipped: []string{}}
 	ents := ix.outs(slotTransferredTo, v)
@@ -224,7 +224,7 @@ type LeaderView struct {
 func (a *Analyzer) chainLeaders() []int32 {
 	var out []int32
 	for _, v := range a.ix.ins(slotLeads, a.ix.chain) {
-		if a.ix.nodes[v].Kind == KindChainLeader {
+		if a.ix.node(v).Kind == KindChainLeader {
 			out = append(out, v)
 		}
 	}
@@ -243,8 +243,7 @@ func (a *Analyzer) Leaders() *LeaderView {
 	for _, si := range a.segs {
 		for _, l := range [2][]int32{si.firms, si.outside} {
 			for _, f := range l {
-				n := &ix.nodes[f]
-				if !n.master && !n.chainMaster {
+				if !ix.is(f, fMaster) && !ix.is(f, fChainMaster) {
 					continue
 				}
 				firmSegs[f] = append(firmSegs[f], si.v)
@@ -254,18 +253,18 @@ func (a *Analyzer) Leaders() *LeaderView {
 	}
 	for _, m := range masters {
 		for _, s := range ix.outs(slotOperatesIn, m) {
-			if ix.segPos[s] >= 0 && !slices.Contains(firmSegs[m], s) {
+			if ix.is(s, fChainSeg) && !slices.Contains(firmSegs[m], s) {
 				firmSegs[m] = append(firmSegs[m], s)
 			}
 		}
 	}
 	for _, l := range firmSegs {
-		slices.SortFunc(l, func(x, y int32) int { return cmp.Compare(ix.segPos[x], ix.segPos[y]) })
+		slices.SortFunc(l, func(x, y int32) int { return cmp.Compare(ix.segPos(x), ix.segPos(y)) })
 	}
 	localOnly := func(vs []int32) []int32 {
 		var out []int32
 		for _, v := range vs {
-			if ix.nodes[v].local {
+			if ix.is(v, fLocal) {
 				out = append(out, v)
 			}
 		}
@@ -273,24 +272,24 @@ func (a *Analyzer) Leaders() *LeaderView {
 	}
 	all = sortedUnique(append(all, masters...))
 	for _, m := range all {
-		n := &ix.nodes[m]
+		n := ix.node(m)
 		partners := sortedUnique(append(slices.Clone(ix.outs(slotCooperates, m)), ix.ins(slotCooperates, m)...))
 		var incs []int32
 		for _, op := range ix.outs(slotOperates, m) {
 			incs = append(incs, ix.outs(slotIncubates, op)...)
 		}
-		me := MasterEcosystem{Master: refOf(n.Node), Local: n.local, Segments: ix.refs(firmSegs[m]),
+		me := MasterEcosystem{Master: refOf(n), Local: ix.is(m, fLocal), Segments: ix.refs(firmSegs[m]),
 			Suppliers:  ix.refs(localOnly(ix.ins(slotSupplies, m))),
 			Customers:  ix.refs(localOnly(ix.outs(slotSupplies, m))),
 			Partners:   ix.refs(localOnly(partners)),
 			Incubatees: ix.refs(sortedUnique(incs))}
-		if n.master {
-			me.Reasons = append(me.Reasons, "chain-master (链主): MASTERS "+ix.nodes[ix.chain].Name)
+		if ix.is(m, fMaster) {
+			me.Reasons = append(me.Reasons, "chain-master (链主): MASTERS "+ix.node(ix.chain).Name)
 		} else {
 			me.Reasons = append(me.Reasons, "flagged chainMaster and operates in the chain")
 		}
 		if !me.Local {
-			me.Reasons = append(me.Reasons, fmt.Sprintf("sits outside %s (%s)", ix.opt.Scope, regionOf(n.Node)))
+			me.Reasons = append(me.Reasons, fmt.Sprintf("sits outside %s (%s)", ix.opt.Scope, regionOf(n)))
 		}
 		me.Reasons = append(me.Reasons, fmt.Sprintf("local ecosystem: %d supplier(s), %d customer(s), %d partner(s), %d incubatee(s)",
 			len(me.Suppliers), len(me.Customers), len(me.Partners), len(me.Incubatees)))

@@ -3,6 +3,7 @@ package graph
 import (
 	"cmp"
 	"fmt"
+	"math/bits"
 	"slices"
 	"sync"
 )
@@ -184,7 +185,7 @@ func (a *Analyzer) Options() Options { return a.ix.opt }
 
 // seg returns the working state of chain segment v, nil for other nodes.
 func (a *Analyzer) seg(v int32) *segInfo {
-	if i := a.ix.segPos[v]; i >= 0 {
+	if i := a.ix.segPos(v); i >= 0 {
 		return a.segs[i]
 	}
 	return nil
@@ -192,21 +193,21 @@ func (a *Analyzer) seg(v int32) *segInfo {
 
 // segment collects the sets of one segment.
 func (ix *index) segment(si *segInfo, s int32) {
-	si.node, si.v, si.fields = ix.nodes[s].Node, s, ix.outs(slotRequires, s)
+	si.node, si.v, si.fields = ix.node(s), s, ix.outs(slotRequires, s)
 	for _, id := range ix.ins(slotOperatesIn, s) {
-		n := &ix.nodes[id]
-		if n.Kind != KindEnterprise {
+		f := ix.info[id].flags
+		if f&fEnterprise == 0 {
 			continue
 		}
-		if !n.local {
+		if f&fLocal == 0 {
 			si.outside = append(si.outside, id)
 			continue
 		}
 		si.firms = append(si.firms, id)
-		if n.leader {
+		if f&fLeader != 0 {
 			si.leaders = append(si.leaders, id)
 		}
-		if n.highTech {
+		if f&fHighTech != 0 {
 			si.hightech = append(si.hightech, id)
 		}
 	}
@@ -214,7 +215,7 @@ func (ix *index) segment(si *segInfo, s int32) {
 	var know, plat []int32
 	servedBy := func(target int32) {
 		for _, id := range ix.ins(slotServes, target) {
-			if n := &ix.nodes[id]; n.local && IsServiceKind(n.Kind) {
+			if ix.is(id, fLocal) && IsServiceKind(ix.node(id).Kind) {
 				plat = append(plat, id)
 			}
 		}
@@ -223,7 +224,7 @@ func (ix *index) segment(si *segInfo, s int32) {
 	servedBy(s)
 	for _, f := range si.fields {
 		for _, id := range ix.ins(slotResearches, f) {
-			if n := &ix.nodes[id]; n.local && IsResearchKind(n.Kind) {
+			if ix.is(id, fResearcher) {
 				know = append(know, id)
 			}
 		}
@@ -251,12 +252,12 @@ func (ix *index) segment(si *segInfo, s int32) {
 	}
 	si.hhi, si.basis = ix.concentration(s, si.firms)
 	for _, p := range ix.ins(slotFeeds, s) {
-		if i := ix.segPos[p]; i >= 0 && p != s {
+		if i := ix.segPos(p); i >= 0 && p != s {
 			si.preds = append(si.preds, int(i))
 		}
 	}
 	for _, x := range ix.outs(slotFeeds, s) {
-		if i := ix.segPos[x]; i >= 0 && x != s {
+		if i := ix.segPos(x); i >= 0 && x != s {
 			si.succs = append(si.succs, int(i))
 		}
 	}
@@ -291,7 +292,7 @@ func (ix *index) concentration(seg int32, firms []int32) (float64, string) {
 	if h, ok := hhiOf(func(f int32) (float64, bool) { return ix.share(f, seg) }); ok {
 		return h, "share"
 	}
-	if h, ok := hhiOf(func(f int32) (float64, bool) { return propFloat(ix.nodes[f].Props, "revenue") }); ok {
+	if h, ok := hhiOf(func(f int32) (float64, bool) { return propFloat(ix.node(f).Props, "revenue") }); ok {
 		return h, "revenue"
 	}
 	return 1 / float64(n), "count"
@@ -526,7 +527,10 @@ func (a *Analyzer) computeGap() *GapReport {
 		sc.Completeness = round4(float64(sc.Present) / float64(sc.Segments))
 		g.ByStage = append(g.ByStage, *sc)
 	}
-	segPos := func(id string) int32 { return ix.segPos[ix.pos[id]] }
+	segPos := func(id string) int {
+		v, _ := ix.ids.find(ix, id)
+		return ix.segPos(v)
+	}
 	slices.SortFunc(g.Links, func(x, y LinkGap) int {
 		return cmp.Or(cmp.Compare(segPos(x.To.ID), segPos(y.To.ID)), cmp.Compare(segPos(x.From.ID), segPos(y.From.ID)))
 	})
@@ -666,51 +670,64 @@ func (a *Analyzer) resilience() (Resilience, []SinglePoint) {
 			r.WorstSegment = &rm
 		}
 	}
-	// Firms: only a firm that is alone in a segment can change anything.
-	// (firm, segment position) pairs, by firm (id order), then position.
+	// Firms: only a firm that is alone in a segment can change anything;
+	// every other local firm loses nothing (share 0). So: the firms alone
+	// somewhere, with their segments, by firm (id order) then segment.
 	type firmSeg struct {
 		firm int32
 		seg  int
 	}
-	var pairs []firmSeg
+	var alonePairs []firmSeg
+	firmSet := newNodeSet(len(ix.info))
+	firstOther := int32(-1) // the first local firm (by id) alone nowhere
 	for i, si := range a.segs {
 		for _, f := range si.firms {
-			pairs = append(pairs, firmSeg{f, i})
+			firmSet.add(f)
+		}
+		if len(si.firms) == 1 {
+			alonePairs = append(alonePairs, firmSeg{si.firms[0], i})
 		}
 	}
-	slices.SortFunc(pairs, func(x, y firmSeg) int { return cmp.Or(cmp.Compare(x.firm, y.firm), cmp.Compare(x.seg, y.seg)) })
+	slices.SortFunc(alonePairs, func(x, y firmSeg) int { return cmp.Or(cmp.Compare(x.firm, y.firm), cmp.Compare(x.seg, y.seg)) })
+	firms := 0
+	for w, word := range firmSet.bits {
+		firms += bits.OnesCount64(word)
+		for ; word != 0 && firstOther < 0; word &= word - 1 {
+			f := int32(w*64 + bits.TrailingZeros64(word))
+			if _, alone := slices.BinarySearchFunc(alonePairs, f, func(x firmSeg, f int32) int { return cmp.Compare(x.firm, f) }); !alone {
+				firstOther = f
+			}
+		}
+	}
+	// Removals in firm id order, as better's tie-break expects: the alone
+	// firms, and the first other firm (share 0) where it falls among them.
 	var firmSum float64
-	var firms int
 	var spofs []SinglePoint
 	var alone []int
-	noLoss := Removal{Lost: []NodeRef{}}
-	for lo := 0; lo < len(pairs); {
-		f := pairs[lo].firm
-		hi := lo
-		alone = alone[:0]
-		for ; hi < len(pairs) && pairs[hi].firm == f; hi++ {
-			if i := pairs[hi].seg; len(a.segs[i].firms) == 1 {
-				alone = append(alone, i)
-			}
-		}
-		lo = hi
-		firms++
-		if len(alone) == 0 {
-			// Nothing is lost: share 0, which only the first such firm
-			// (by id) can make the worst when nothing else loses.
-			if r.WorstFirm == nil || (r.WorstFirm.Share == 0 && ix.id(f) < r.WorstFirm.Node.ID) {
-				rm := noLoss
-				rm.Node = ix.ref(f)
-				r.WorstFirm = &rm
-			}
-			continue
-		}
-		lost := lostWithout(alone)
-		rm := Removal{Node: ix.ref(f), Share: round4(share(lost)), Lost: ix.refs(lost)}
-		firmSum += share(lost)
+	otherDone := firstOther < 0
+	consider := func(rm Removal) {
 		if better(r.WorstFirm, rm) {
 			r.WorstFirm = &rm
 		}
+	}
+	other := func() {
+		if !otherDone {
+			otherDone = true
+			consider(Removal{Node: ix.ref(firstOther), Lost: []NodeRef{}})
+		}
+	}
+	for lo := 0; lo < len(alonePairs); {
+		f := alonePairs[lo].firm
+		if f > firstOther {
+			other()
+		}
+		alone = alone[:0]
+		for ; lo < len(alonePairs) && alonePairs[lo].firm == f; lo++ {
+			alone = append(alone, alonePairs[lo].seg)
+		}
+		lost := lostWithout(alone)
+		firmSum += share(lost)
+		consider(Removal{Node: ix.ref(f), Share: round4(share(lost)), Lost: ix.refs(lost)})
 		for _, i := range alone {
 			seg := a.segs[i].node
 			reason := fmt.Sprintf("%s is the only local firm in %s", ix.ref(f).Label(), seg.Name)
@@ -720,6 +737,7 @@ func (a *Analyzer) resilience() (Resilience, []SinglePoint) {
 			spofs = append(spofs, SinglePoint{Segment: refOf(seg), Firm: ix.ref(f), Lost: ix.refs(lost), Reason: reason})
 		}
 	}
+	other()
 	if segCount > 0 {
 		r.AverageSegmentShare = round4(segSum / float64(segCount))
 	}
