@@ -106,7 +106,7 @@ func TestEdgeValueInterning(t *testing.T) {
 	}
 	for i, want := range edges {
 		j, _ := s.findEdge(relIndex[graph.RelOperatesIn], s.byID[want.From], s.byID["seg:a"])
-		got := s.edgeOut(j)
+		got := s.edgeOut(j, s.byID[want.From], s.byID[want.To])
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("edge %d reads back as %+v, want %+v", i, got, want)
 		}

@@ -121,11 +121,12 @@ func (a adjEntry) out() bool { return a.meta&1 != 0 }
 func (a adjEntry) in(n uint32) bool { return a.meta&1 == 0 || a.other == n }
 
 // edge is one relationship; typ is the relation index + 1 (0: free slot).
+// Its ends are not stored here: every edge is reached through an adjacency
+// entry (or looked up by its ends), which knows them.
 type edge struct {
-	from, to uint32
-	vals     []any
-	shape    uint32
-	typ      uint8
+	vals  []any
+	shape uint32
+	typ   uint8
 }
 
 // role says where a storage property goes when a node is rebuilt.
@@ -532,10 +533,10 @@ func (s *Store) fill(shape uint32, vals []any, prov *graph.Provenance, other fun
 	}
 }
 
-// edgeOut materialises edge j.
-func (s *Store) edgeOut(j uint32) graph.Edge {
+// edgeOut materialises edge j, which runs from node from to node to.
+func (s *Store) edgeOut(j, from, to uint32) graph.Edge {
 	r := &s.edges[j]
-	e := graph.Edge{Type: graph.Rels[r.typ-1].Type, From: s.nodes[r.from].id, To: s.nodes[r.to].id}
+	e := graph.Edge{Type: graph.Rels[r.typ-1].Type, From: s.nodes[from].id, To: s.nodes[to].id}
 	s.fill(r.shape, r.vals, &e.Prov, func(name string, v any) {
 		if e.Props == nil {
 			e.Props = make(map[string]any, s.shapeN[r.shape])
@@ -740,7 +741,7 @@ func (s *Store) UpsertEdges(ctx context.Context, edges []graph.Edge) (graph.Writ
 			continue
 		}
 		var j uint32
-		r := edge{from: from, to: to, typ: typ, shape: shape, vals: vals}
+		r := edge{typ: typ, shape: shape, vals: vals}
 		if n := len(s.freeEdges); n > 0 {
 			j = s.freeEdges[n-1]
 			s.freeEdges = s.freeEdges[:n-1]

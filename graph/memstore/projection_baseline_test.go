@@ -46,10 +46,8 @@ func (s *Store) projectionBaseline(ctx context.Context, chainID string) (*graph.
 				if e.typ != typ {
 					continue
 				}
-				if out && e.from == n {
-					got = append(got, e.to)
-				} else if !out && e.to == n {
-					got = append(got, e.from)
+				if out && a.out() || !out && a.in(n) {
+					got = append(got, a.other)
 				}
 			}
 		}
@@ -87,7 +85,7 @@ func (s *Store) subgraphBaseline(set *nodeSet, sg *graph.Subgraph) *graph.Subgra
 		nks[i] = uint64(s.rank[n])<<32 | uint64(n)
 	}
 	slices.Sort(nks)
-	type edgeKey struct{ to, j uint32 }
+	type edgeKey struct{ to, j, from, toN uint32 } // to: the target's rank
 	var eks []edgeKey
 	var typs []uint8
 	var count [256]int
@@ -95,9 +93,9 @@ func (s *Store) subgraphBaseline(set *nodeSet, sg *graph.Subgraph) *graph.Subgra
 		n := uint32(nk)
 		for _, a := range s.nodes[n].adj {
 			j := a.edge()
-			if e := &s.edges[j]; e.from == n && set.has(e.to) {
+			if e := &s.edges[j]; a.out() && set.has(a.other) {
 				t := uint8(typeRank[e.typ])
-				eks = append(eks, edgeKey{s.rank[e.to], j})
+				eks = append(eks, edgeKey{s.rank[a.other], j, n, a.other})
 				typs = append(typs, t)
 				count[t]++
 			}
@@ -114,9 +112,9 @@ func (s *Store) subgraphBaseline(set *nodeSet, sg *graph.Subgraph) *graph.Subgra
 		start[t]++
 	}
 	for i := 0; i < len(sorted); {
-		from := s.edges[sorted[i].j].from
+		from := sorted[i].from
 		k := i + 1
-		for k < len(sorted) && s.edges[sorted[k].j].from == from && typeRank[s.edges[sorted[k].j].typ] == typeRank[s.edges[sorted[i].j].typ] {
+		for k < len(sorted) && sorted[k].from == from && typeRank[s.edges[sorted[k].j].typ] == typeRank[s.edges[sorted[i].j].typ] {
 			k++
 		}
 		if run := sorted[i:k]; len(run) > 1 {
@@ -130,7 +128,7 @@ func (s *Store) subgraphBaseline(set *nodeSet, sg *graph.Subgraph) *graph.Subgra
 	}
 	sg.Edges = slices.Grow(sg.Edges, len(sorted))
 	for _, ek := range sorted {
-		sg.Edges = append(sg.Edges, s.projEdgeOutBaseline(ek.j))
+		sg.Edges = append(sg.Edges, s.projEdgeOutBaseline(ek.j, ek.from, ek.toN))
 	}
 	return sg
 }
@@ -142,9 +140,9 @@ func (s *Store) projNodeOutBaseline(i uint32) graph.Node {
 	return n
 }
 
-func (s *Store) projEdgeOutBaseline(j uint32) graph.Edge {
+func (s *Store) projEdgeOutBaseline(j, from, to uint32) graph.Edge {
 	r := &s.edges[j]
-	e := graph.Edge{Type: graph.Rels[r.typ-1].Type, From: s.nodes[r.from].id, To: s.nodes[r.to].id}
+	e := graph.Edge{Type: graph.Rels[r.typ-1].Type, From: s.nodes[from].id, To: s.nodes[to].id}
 	s.fillProjectedBaseline(r.shape, r.vals, &e.Prov, &e.Props, s.keyProjE, nil)
 	return e
 }

@@ -13,9 +13,11 @@ import (
 // noEdge marks a candidate reached without an edge (root items).
 const noEdge = ^uint32(0)
 
-// cand is one node a query may return, with the edge that reached it.
+// cand is one node a query may return, with the edge that reached it
+// (noEdge for root items) and that edge's ends.
 type cand struct {
-	n, e uint32
+	n, e       uint32
+	eFrom, eTo uint32
 }
 
 // ranked is a candidate with its sort value.
@@ -410,7 +412,7 @@ func (r *reader) item(q graph.Query, c ranked) (graph.Item, error) {
 	s := r.s
 	it := graph.Item{Node: s.nodeOut(c.n), Cursor: graph.EncodeCursor(c.v, s.nodes[c.n].id)}
 	if c.e != noEdge {
-		e := s.edgeOut(c.e)
+		e := s.edgeOut(c.e, c.eFrom, c.eTo)
 		it.Edge = &e
 	}
 	if len(q.Rels) == 0 {
@@ -424,8 +426,10 @@ func (r *reader) item(q graph.Query, c ranked) (graph.Item, error) {
 			if a.typ() != typ {
 				continue
 			}
-			if rq.Dir == graph.Out && a.out() || rq.Dir == graph.In && a.in(c.n) {
-				cands = append(cands, cand{n: a.other, e: a.edge()})
+			if rq.Dir == graph.Out && a.out() {
+				cands = append(cands, cand{n: a.other, e: a.edge(), eFrom: c.n, eTo: a.other})
+			} else if rq.Dir == graph.In && a.in(c.n) {
+				cands = append(cands, cand{n: a.other, e: a.edge(), eFrom: a.other, eTo: c.n})
 			}
 		}
 		p, err := r.page(rq.Query, cands, false)
@@ -729,7 +733,11 @@ func (s *Store) Paths(ctx context.Context, q graph.PathQuery) ([]graph.Path, err
 		return nil, err
 	}
 	// Walk forward over edges that stay on some shortest path.
-	type step struct{ n, e uint32 }
+	// A step reaches n over edge e; out: the previous node is e's source.
+	type step struct {
+		n, e uint32
+		out  bool
+	}
 	var found [][]step
 	cur := []step{{n: from, e: noEdge}}
 	var walk func(n uint32) bool
@@ -748,7 +756,7 @@ func (s *Store) Paths(ctx context.Context, q graph.PathQuery) ([]graph.Path, err
 			if !ok || dFrom[m] != d+1 || d+1+dm != total {
 				continue
 			}
-			cur = append(cur, step{n: m, e: a.edge()})
+			cur = append(cur, step{n: m, e: a.edge(), out: a.out()})
 			more := walk(m)
 			cur = cur[:len(cur)-1]
 			if !more {
@@ -764,7 +772,11 @@ func (s *Store) Paths(ctx context.Context, q graph.PathQuery) ([]graph.Path, err
 		for i, st := range steps {
 			p.Nodes = append(p.Nodes, s.nodeOut(st.n))
 			if i > 0 {
-				p.Edges = append(p.Edges, s.edgeOut(st.e))
+				from, to := steps[i-1].n, st.n
+				if !st.out {
+					from, to = to, from
+				}
+				p.Edges = append(p.Edges, s.edgeOut(st.e, from, to))
 			}
 		}
 		paths = append(paths, p)

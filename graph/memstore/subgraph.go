@@ -175,7 +175,7 @@ func (s *Store) subgraph(sc *scratch, f []bool, sg *graph.Subgraph) *graph.Subgr
 	sg.Edges = slices.Grow(sg.Edges, ne)
 	for _, l := range sc.byType {
 		for _, ek := range l {
-			sg.Edges = append(sg.Edges, s.edgeOut(ek.j))
+			sg.Edges = append(sg.Edges, s.edgeOut(ek.j, uint32(sc.nks[ek.key>>32]), uint32(sc.nks[uint32(ek.key)])))
 		}
 	}
 	return sg
