@@ -307,28 +307,52 @@ func (ix *index) buildAdjacency() {
 	// edge at off[v+1]++ leaves off[v+1] at the end of v's span.
 	outOff := make([]int32, n+2)
 	inOff := make([]int32, n+2)
-	lastType := RelType("")
+	// Edges come grouped by type: blocks[k] is where the k-th type's
+	// edges start, with its slot (known false outside the vocabulary).
+	type block struct {
+		start int
+		slot  uint8
+	}
+	var blocks []block
+	lastType, known := RelType(""), false
 	lastFrom, from := "", int32(-1)
+	var hubs [256]struct {
+		id string
+		v  int32 // node number + 1; 0 for an empty entry
+	}
 	total := 0
 	for i := range ix.p.Edges {
 		e := &ix.p.Edges[i]
 		ends[i] = end{-1, -1}
-		if e.Type != lastType {
-			if _, ok := relSlot[e.Type]; !ok {
-				continue // not in the vocabulary: no analysis reads it
-			}
-			lastType = e.Type
+		if e.Type != lastType || i == 0 {
+			sl, ok := relSlot[e.Type]
+			lastType, known = e.Type, ok
+			blocks = append(blocks, block{i, sl})
 		}
-		if from < 0 || e.From != lastFrom { // edges come grouped by from
-			f, ok := ix.ids.find(ix, e.From)
-			if !ok {
+		if !known {
+			continue // not in the vocabulary: no analysis reads it
+		}
+		if from < 0 || e.From != lastFrom {
+			// Edges come grouped by from, in id order within a type, so
+			// the next from is often the next node.
+			if next := from + 1; from >= 0 && int(next) < n && ix.node(next).ID == e.From {
+				lastFrom, from = e.From, next
+			} else if f, ok := ix.ids.find(ix, e.From); ok {
+				lastFrom, from = e.From, f
+			} else {
 				from = -1
 				continue // dangling in a partial projection: ignore
 			}
-			lastFrom, from = e.From, f
 		}
-		to, ok := ix.ids.find(ix, e.To)
-		if !ok {
+		// Most edges end at a few hubs (segments, fields, labs): look in
+		// a small cache of recent ends before the table.
+		var to int32
+		if c := &hubs[hubSlot(e.To)]; c.v > 0 && c.id == e.To {
+			to = c.v - 1
+		} else if t, ok := ix.ids.find(ix, e.To); ok {
+			to = t
+			c.id, c.v = e.To, t+1
+		} else {
 			continue
 		}
 		ends[i] = end{from, to}
@@ -343,28 +367,46 @@ func (ix *index) buildAdjacency() {
 	ix.outT, ix.inT = make([]uint8, total), make([]uint8, total)
 	ix.outN, ix.inN = make([]int32, total), make([]int32, total)
 	ix.outE = make([]int32, total)
-	lastType, slot := RelType(""), uint8(0)
-	for i, e := range ends {
-		if e.from < 0 {
-			continue
+	for k, b := range blocks {
+		end := len(ends)
+		if k+1 < len(blocks) {
+			end = blocks[k+1].start
 		}
-		if t := ix.p.Edges[i].Type; t != lastType {
-			lastType, slot = t, relSlot[t]
+		for i := b.start; i < end; i++ {
+			e := ends[i]
+			if e.from < 0 {
+				continue
+			}
+			o := outOff[e.from+1]
+			outOff[e.from+1]++
+			ix.outT[o], ix.outN[o], ix.outE[o] = b.slot, e.to, int32(i)
+			j := inOff[e.to+1]
+			inOff[e.to+1]++
+			ix.inT[j], ix.inN[j] = b.slot, e.from
 		}
-		o := outOff[e.from+1]
-		outOff[e.from+1]++
-		ix.outT[o], ix.outN[o], ix.outE[o] = slot, e.to, int32(i)
-		j := inOff[e.to+1]
-		inOff[e.to+1]++
-		ix.inT[j], ix.inN[j] = slot, e.from
 	}
 	ix.outOff, ix.inOff = outOff[:n+1], inOff[:n+1]
 	for v := 0; v < n; v++ {
-		a, b := ix.outOff[v], ix.outOff[v+1]
-		sortAdj(ix.outT[a:b], ix.outN[a:b], ix.outE[a:b])
-		a, b = ix.inOff[v], ix.inOff[v+1]
-		sortAdj(ix.inT[a:b], ix.inN[a:b], nil)
+		if a, b := ix.outOff[v], ix.outOff[v+1]; !adjSorted(ix.outT[a:b], ix.outN[a:b]) {
+			sortAdj(ix.outT[a:b], ix.outN[a:b], ix.outE[a:b])
+		}
+		if a, b := ix.inOff[v], ix.inOff[v+1]; !adjSorted(ix.inT[a:b], ix.inN[a:b]) {
+			sortAdj(ix.inT[a:b], ix.inN[a:b], nil)
+		}
 	}
+}
+
+// hubSlot picks an id's entry in buildAdjacency's cache of recent edge
+// ends, from its length and a few of its bytes (ids differ at the end).
+func hubSlot(id string) uint8 {
+	l := len(id)
+	switch l {
+	case 0:
+		return 0
+	case 1:
+		return id[0]
+	}
+	return uint8(l*31 + int(id[l-1])*7 + int(id[l-2])*3 + int(id[l/2]))
 }
 
 func compareSegments(a, b *Node) int {
@@ -375,18 +417,19 @@ func compareSegments(a, b *Node) int {
 	)
 }
 
-// sortAdj sorts parallel adjacency slices by (slot, neighbour) unless they are.
-func sortAdj(ts []uint8, ns []int32, es []int32) {
-	sorted := true
+// adjSorted reports whether parallel adjacency slices are sorted by (slot,
+// neighbour), as they are when the projection's edges are sorted.
+func adjSorted(ts []uint8, ns []int32) bool {
 	for i := 1; i < len(ts); i++ {
 		if ts[i-1] > ts[i] || (ts[i-1] == ts[i] && ns[i-1] > ns[i]) {
-			sorted = false
-			break
+			return false
 		}
 	}
-	if sorted {
-		return
-	}
+	return true
+}
+
+// sortAdj sorts parallel adjacency slices by (slot, neighbour).
+func sortAdj(ts []uint8, ns []int32, es []int32) {
 	type adj struct {
 		t    uint8
 		n, e int32
