@@ -241,10 +241,15 @@ func chainIDs(s *Store) []string {
 	return ids
 }
 
+// checkSize is the synthetic dataset TestProjectionMatchesBaseline loads.
+var checkSize = flag.Int("memstore.checksize", 3000, "synthetic enterprises (loaders generator) for TestProjectionMatchesBaseline")
+
 // TestProjectionMatchesBaseline: on a synthetic dataset, every chain's
-// projection is exactly the baseline's.
+// projection is exactly the baseline's. At full size:
+//
+//	go test ./graph/memstore -run MatchesBaseline -memstore.checksize 100000
 func TestProjectionMatchesBaseline(t *testing.T) {
-	n := 3000
+	n := *checkSize
 	if testing.Short() {
 		n = 500
 	}
