@@ -5,8 +5,10 @@ import (
 	"hash/maphash"
 	"math"
 	"math/bits"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // The index every analysis reads. Nodes are numbered 0..n-1 in id order, so
@@ -97,11 +99,15 @@ type index struct {
 	// sorted by id without repeats, the stores' contract: then it is v).
 	order []int32
 	info  []nodeInfo // per node number
-	ids   idTable    // id -> node number
+	// scratch is memory needed only while NewAnalyzer runs (see release):
+	// the id table and the out edges' positions in p.Edges.
+	scratch *scratch
+	ids     idTable // id -> node number; until release
+
 	// Node v's out edges are outT[outOff[v]:outOff[v+1]] (relation slots)
 	// and outN[...] (neighbour numbers), sorted by (slot, neighbour); outE
-	// holds each out edge's position in p.Edges (for its properties). In
-	// edges likewise, without positions.
+	// holds each out edge's position in p.Edges (for its properties; until
+	// release). In edges likewise, without positions.
 	outOff, inOff []int32
 	outT, inT     []uint8
 	outN, inN     []int32
@@ -110,6 +116,8 @@ type index struct {
 	segs          []int32 // the chain's segments, by stage, order, id
 	// researchers are the local universities and labs, in id order.
 	researchers []int32
+	// evidence summarises the projection's provenance.
+	evidence Evidence
 }
 
 // stageRank orders stages upstream to downstream, unknown last.
@@ -130,43 +138,38 @@ func newIndex(p *Projection, opt Options) (*index, error) {
 	if err := opt.Validate(); err != nil {
 		return nil, err
 	}
-	ix := &index{p: p, opt: opt}
+	ix := &index{p: p, opt: opt, scratch: scratchPool.Get().(*scratch)}
 	ix.numberNodes()
-	ix.buildAdjacency()
+	// The node facts and the evidence (passes over the nodes' properties
+	// and provenance) and the adjacency (a pass over the edges' ends) are
+	// independent: with a spare core they overlap.
+	var own []int32 // the chain's segments by their chainId
+	facts := func() {
+		own = ix.nodeFacts()
+		ix.evidence = evidenceOf(p)
+	}
+	if runtime.GOMAXPROCS(0) > 1 {
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			facts()
+		}()
+		ix.buildAdjacency()
+		<-done
+	} else {
+		facts()
+		ix.buildAdjacency()
+	}
 	chain, ok := ix.ids.find(ix, p.ChainID)
 	if !ok || ix.node(chain).Kind != KindChain {
+		ix.release()
 		return nil, Errorf(CodeNotFound, "chain %q is not in the projection", p.ChainID)
 	}
 	ix.chain = chain
 	for _, m := range ix.ins(slotMasters, chain) {
 		ix.info[m].flags |= fMaster
-	}
-	for v := range ix.info {
-		n, in := ix.node(int32(v)), &ix.info[v]
-		if strings.EqualFold(propString(n, "region"), opt.Scope) {
-			in.flags |= fLocal
-		}
-		switch n.Kind {
-		case KindEnterprise:
-			f := firmFactsOf(n)
-			in.flags |= fEnterprise
-			if f.chainMaster {
-				in.flags |= fChainMaster
-			}
-			if f.chainMaster || f.tier == "LEADER" || in.flags&fMaster != 0 {
-				in.flags |= fLeader
-			}
-			if f.isHighTech() {
-				in.flags |= fHighTech
-			}
-			in.tier = f.code()
-		case KindChain, KindSegment, KindTechField:
-			in.flags |= fContext
-		default:
-			if in.flags&fLocal != 0 && IsResearchKind(n.Kind) {
-				in.flags |= fResearcher
-				ix.researchers = append(ix.researchers, int32(v))
-			}
+		if ix.info[m].flags&fEnterprise != 0 {
+			ix.info[m].flags |= fLeader // a chain-master
 		}
 	}
 	addSeg := func(v int32) {
@@ -180,13 +183,52 @@ func newIndex(p *Projection, opt Options) (*index, error) {
 			addSeg(v)
 		}
 	}
-	for v := range ix.info {
-		if n := ix.node(int32(v)); n.Kind == KindSegment && propString(n, "chainId") == p.ChainID {
-			addSeg(int32(v))
-		}
+	for _, v := range own {
+		addSeg(v)
 	}
 	slices.SortFunc(ix.segs, func(a, b int32) int { return compareSegments(ix.node(a), ix.node(b)) })
 	return ix, nil
+}
+
+// nodeFacts sets every node's flags from its kind and properties (all but
+// fMaster and fChainSeg, which need the adjacency), lists the researchers,
+// and returns the segments whose chainId is the chain's.
+func (ix *index) nodeFacts() []int32 {
+	var own []int32
+	for v := range ix.info {
+		n, in := ix.node(int32(v)), &ix.info[v]
+		if strings.EqualFold(propString(n, "region"), ix.opt.Scope) {
+			in.flags |= fLocal
+		}
+		switch n.Kind {
+		case KindEnterprise:
+			f := firmFactsOf(n)
+			in.flags |= fEnterprise
+			if f.chainMaster {
+				in.flags |= fChainMaster
+			}
+			if f.chainMaster || f.tier == "LEADER" {
+				in.flags |= fLeader
+			}
+			if f.isHighTech() {
+				in.flags |= fHighTech
+			}
+			in.tier = f.code()
+		case KindSegment:
+			in.flags |= fContext
+			if propString(n, "chainId") == ix.p.ChainID {
+				own = append(own, int32(v))
+			}
+		case KindChain, KindTechField:
+			in.flags |= fContext
+		default:
+			if in.flags&fLocal != 0 && IsResearchKind(n.Kind) {
+				in.flags |= fResearcher
+				ix.researchers = append(ix.researchers, int32(v))
+			}
+		}
+	}
+	return own
 }
 
 // numberNodes numbers the nodes in id order. Stores return them sorted by
@@ -259,7 +301,14 @@ func newIDTable(ix *index, n int) idTable {
 	for size < n+n/2 {
 		size *= 2
 	}
-	t := idTable{seed: idSeed, slots: make([]uint64, size), mask: uint64(size - 1)}
+	t := idTable{seed: idSeed, slots: ix.scratch.slots[:0], mask: uint64(size - 1)}
+	if cap(t.slots) < size {
+		t.slots = make([]uint64, size)
+	} else {
+		t.slots = t.slots[:size]
+		clear(t.slots)
+	}
+	ix.scratch.slots = t.slots
 	for v := range n {
 		h := maphash.String(t.seed, ix.node(int32(v)).ID)
 		tag := h &^ 0xffffffff
@@ -301,8 +350,9 @@ func (t *idTable) find(ix *index, id string) (int32, bool) {
 // already; spans that are not get sorted.
 func (ix *index) buildAdjacency() {
 	n := len(ix.info)
-	type end struct{ from, to int32 }
-	ends := make([]end, len(ix.p.Edges))
+	type end = struct{ from, to int32 }
+	ends := slices.Grow(ix.scratch.ends[:0], len(ix.p.Edges))[:len(ix.p.Edges)]
+	ix.scratch.ends = ends
 	// Offsets are counted at v+2, so that after the prefix sum placing an
 	// edge at off[v+1]++ leaves off[v+1] at the end of v's span.
 	outOff := make([]int32, n+2)
@@ -366,7 +416,8 @@ func (ix *index) buildAdjacency() {
 	}
 	ix.outT, ix.inT = make([]uint8, total), make([]uint8, total)
 	ix.outN, ix.inN = make([]int32, total), make([]int32, total)
-	ix.outE = make([]int32, total)
+	ix.outE = slices.Grow(ix.scratch.outE[:0], total)[:total]
+	ix.scratch.outE = ix.outE
 	for k, b := range blocks {
 		end := len(ends)
 		if k+1 < len(blocks) {
@@ -512,9 +563,51 @@ func (ix *index) id(v int32) string { return ix.node(v).ID }
 
 func (ix *index) ref(v int32) NodeRef { return refOf(ix.node(v)) }
 
+// find returns the number of the node with this id, by binary search (for
+// the few look-ups after release).
+func (ix *index) find(id string) (int32, bool) {
+	lo, hi := 0, len(ix.info)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if ix.node(int32(m)).ID < id {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo < len(ix.info) && ix.node(int32(lo)).ID == id {
+		return int32(lo), true
+	}
+	return -1, false
+}
+
+// scratch is memory an index needs only while it is built: recycled
+// through scratchPool, so that building an analyzer over a large
+// projection allocates (and the garbage collector pays for) about a
+// third less.
+type scratch struct {
+	ends []struct{ from, to int32 }
+	outE []int32
+	// slots backs the id table.
+	slots []uint64
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+// release returns the scratch memory: after it, share and ids must not be
+// used (NewAnalyzer calls it once the segments are collected).
+func (ix *index) release() {
+	if ix.scratch == nil {
+		return
+	}
+	ix.outE, ix.ids = nil, idTable{}
+	scratchPool.Put(ix.scratch)
+	ix.scratch = nil
+}
+
 // refByID names a node that may be outside the projection.
 func (ix *index) refByID(id string) NodeRef {
-	if v, ok := ix.ids.find(ix, id); ok {
+	if v, ok := ix.find(id); ok {
 		return ix.ref(v)
 	}
 	return NodeRef{ID: id}

@@ -173,6 +173,7 @@ func NewAnalyzer(p *Projection, opt Options) (*Analyzer, error) {
 		a.segs[i] = &infos[i]
 		ix.segment(&infos[i], v)
 	}
+	ix.release()
 	a.links()
 	for _, si := range a.segs {
 		a.judge(si)
@@ -528,14 +529,14 @@ func (a *Analyzer) computeGap() *GapReport {
 		g.ByStage = append(g.ByStage, *sc)
 	}
 	segPos := func(id string) int {
-		v, _ := ix.ids.find(ix, id)
+		v, _ := ix.find(id)
 		return ix.segPos(v)
 	}
 	slices.SortFunc(g.Links, func(x, y LinkGap) int {
 		return cmp.Or(cmp.Compare(segPos(x.To.ID), segPos(y.To.ID)), cmp.Compare(segPos(x.From.ID), segPos(y.From.ID)))
 	})
 	g.Resilience, g.SinglePoints = a.resilience()
-	g.Evidence = evidenceOf(ix.p)
+	g.Evidence = ix.evidence
 	return g
 }
 
