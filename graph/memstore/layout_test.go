@@ -115,3 +115,55 @@ func TestEdgeValueInterning(t *testing.T) {
 		}
 	}
 }
+
+// TestValueArena: stored value lists are copies in the arena, never the
+// scratch list storeProps reuses, so a batch mixing new, updated and
+// unchanged nodes reads back exactly.
+func TestValueArena(t *testing.T) {
+	ctx := t.Context()
+	s := New()
+	prov := graph.Provenance{Source: graph.SourceSynthetic}
+	ent := func(i int, region string) graph.Node {
+		return graph.Node{ID: fmt.Sprintf("ent:%d", i), Kind: graph.KindEnterprise, Name: fmt.Sprintf("E%d", i),
+			Props: map[string]any{"region": region, "revenue": float64(i) + 0.5}, Prov: prov}
+	}
+	var want []graph.Node
+	for i := range 3000 { // more than one chunk
+		want = append(want, ent(i, "Yangpu"))
+	}
+	if _, err := s.UpsertNodes(ctx, want); err != nil {
+		t.Fatal(err)
+	}
+	// One batch: every third node changed, the rest unchanged, two new.
+	var batch []graph.Node
+	for i := range 3002 {
+		n := ent(i, "Yangpu")
+		if i%3 == 0 {
+			n = ent(i, "Other")
+		}
+		batch = append(batch, n)
+	}
+	st, err := s.UpsertNodes(ctx, batch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Updated["Enterprise"] != 1000 || st.Created["Enterprise"] != 2 || st.Unchanged["Enterprise"] != 2000 {
+		t.Fatalf("stats %+v", st)
+	}
+	ids := make([]string, len(batch))
+	for i, n := range batch {
+		ids[i] = n.ID
+	}
+	got, err := s.GetNodes(ctx, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, batch) {
+		t.Errorf("nodes do not read back as written")
+	}
+	for i := range s.nodes {
+		if v := s.nodes[i].vals; len(v) > 0 && len(s.valsBuf) > 0 && &v[0] == &s.valsBuf[0] {
+			t.Fatalf("node %s keeps the scratch value list", s.nodes[i].id)
+		}
+	}
+}

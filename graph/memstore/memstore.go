@@ -72,6 +72,8 @@ type Store struct {
 	projE    []projPlan        // per shape, what a Projection's edge carries
 	edgeVals map[string][]any  // interned value lists of edges whose values are all interned (edgeValue)
 	nums     map[numKey]any    // interned boxed numbers of edge properties (at most maxNums)
+	arena    []any             // the current chunk of the value arena (keepVals)
+	valsBuf  []any             // storeProps' scratch value list
 }
 
 // node is one vertex. Its storage properties (without the id) are the
@@ -298,12 +300,14 @@ func (s *Store) box(k uint16, v any) any {
 }
 
 // storeProps converts a flattened property map to a shape and its values.
-// With share set (edges), a value list made only of shared strings is
+// With share set (edges), a value list made only of interned values is
 // interned too, so the common edge with just its provenance costs nothing.
-func (s *Store) storeProps(m map[string]any, share bool) (uint32, []any) {
+// Unless owned, vals is a scratch list valid until the next call: the
+// caller stores keepVals(vals), or nothing when the values did not change.
+func (s *Store) storeProps(m map[string]any, share bool) (shape uint32, vals []any, owned bool) {
 	delete(m, graph.PropID)
 	if len(m) == 0 {
-		return 0, nil
+		return 0, nil, true
 	}
 	keys := make([]uint16, 0, len(m))
 	for k := range m {
@@ -337,7 +341,8 @@ func (s *Store) storeProps(m map[string]any, share bool) (uint32, []any) {
 		s.projE = append(s.projE, s.newPlan(keys, false))
 		s.shapeIdx[string(kb)] = shape
 	}
-	vals := make([]any, len(keys))
+	vals = slices.Grow(s.valsBuf[:0], len(keys))[:len(keys)]
+	s.valsBuf = vals
 	shared := share
 	for i, k := range keys {
 		v := graph.Normalize(m[s.keys[k]])
@@ -355,11 +360,35 @@ func (s *Store) storeProps(m map[string]any, share bool) (uint32, []any) {
 			kb = appendValueKey(kb, v)
 		}
 		if have, ok := s.edgeVals[string(kb)]; ok {
-			return shape, have
+			return shape, have, true
 		}
+		vals = s.keepVals(vals)
 		s.edgeVals[string(kb)] = vals
+		return shape, vals, true
 	}
-	return shape, vals
+	return shape, vals, false
+}
+
+// valsChunk is the number of values in one chunk of the value arena.
+const valsChunk = 4096
+
+// keepVals copies a scratch value list into the value arena and returns
+// the copy (write lock held). Node and edge value lists share big chunks
+// instead of each being a small object of its own, which the collector
+// would mark one by one on every cycle (a projection triggers one every
+// second call or so). A replaced list's slots are not reused: a chunk is
+// freed once none of its lists is live, so a store whose nodes are
+// updated piecemeal keeps up to one chunk (64 KB) per 4,096 updated values.
+func (s *Store) keepVals(vals []any) []any {
+	if len(vals) > valsChunk/8 {
+		return slices.Clone(vals)
+	}
+	if len(s.arena)+len(vals) > cap(s.arena) {
+		s.arena = make([]any, 0, valsChunk)
+	}
+	i := len(s.arena)
+	s.arena = append(s.arena, vals...)
+	return s.arena[i:len(s.arena):len(s.arena)]
 }
 
 // maxNums bounds the interned edge numbers: edge properties are mostly
@@ -596,19 +625,23 @@ func (s *Store) UpsertNodes(ctx context.Context, nodes []graph.Node) (graph.Writ
 	}
 	added := make([][]uint32, len(graph.Kinds))
 	for _, n := range nodes {
-		shape, vals := s.storeProps(n.Flatten(), false)
+		shape, vals, owned := s.storeProps(n.Flatten(), false)
 		k := string(n.Kind)
-		if j, ok := s.byID[n.ID]; ok {
-			if r := &s.nodes[j]; sameProps(r.shape, r.vals, shape, vals) {
-				st.Unchanged[k]++
-				continue
-			}
+		j, exists := s.byID[n.ID]
+		if exists && sameProps(s.nodes[j].shape, s.nodes[j].vals, shape, vals) {
+			st.Unchanged[k]++
+			continue
+		}
+		if !owned {
+			vals = s.keepVals(vals)
+		}
+		if exists {
 			s.nodes[j].shape, s.nodes[j].vals = shape, vals
 			s.names.set(j, n)
 			st.Updated[k]++
 			continue
 		}
-		j := uint32(len(s.nodes))
+		j = uint32(len(s.nodes))
 		id := strings.Clone(n.ID)
 		ki := kindIndex[n.Kind]
 		s.nodes = append(s.nodes, node{id: id, shape: shape, vals: vals, kind: ki})
@@ -729,18 +762,21 @@ func (s *Store) UpsertEdges(ctx context.Context, edges []graph.Edge) (graph.Writ
 	}
 	for _, e := range edges {
 		from, to, typ := s.byID[e.From], s.byID[e.To], relIndex[e.Type]
-		shape, vals := s.storeProps(e.Flatten(), true)
+		shape, vals, owned := s.storeProps(e.Flatten(), true)
 		k := string(e.Type)
-		if j, ok := s.findEdge(typ, from, to); ok {
-			if r := &s.edges[j]; sameProps(r.shape, r.vals, shape, vals) {
-				st.Unchanged[k]++
-				continue
-			}
+		j, exists := s.findEdge(typ, from, to)
+		if exists && sameProps(s.edges[j].shape, s.edges[j].vals, shape, vals) {
+			st.Unchanged[k]++
+			continue
+		}
+		if !owned {
+			vals = s.keepVals(vals)
+		}
+		if exists {
 			s.edges[j].shape, s.edges[j].vals = shape, vals
 			st.Updated[k]++
 			continue
 		}
-		var j uint32
 		r := edge{typ: typ, shape: shape, vals: vals}
 		if n := len(s.freeEdges); n > 0 {
 			j = s.freeEdges[n-1]
