@@ -542,33 +542,39 @@ func (a *Analyzer) computeGap() *GapReport {
 
 func evidenceOf(p *Projection) Evidence {
 	ev := Evidence{Sources: []SourceCount{}}
-	// Sources are few: count them in a short list, most recent first hit.
+	// Sources and dates are few and repeat from fact to fact: count the
+	// sources in a short list, most recent first hit, and compare a date
+	// with the range only when it differs from the previous fact's.
 	var counts []SourceCount
-	last := -1
+	last, lastSynthetic := -1, false
+	lastAsOf, dated := "", false
 	synthetic := 0
 	add := func(pr *Provenance) {
-		ev.Facts++
 		if last < 0 || counts[last].Source != pr.Source {
 			last = slices.IndexFunc(counts, func(c SourceCount) bool { return c.Source == pr.Source })
 			if last < 0 {
 				counts = append(counts, SourceCount{Source: pr.Source})
 				last = len(counts) - 1
 			}
+			lastSynthetic = pr.Source == SourceSynthetic
 		}
 		counts[last].Count++
-		if pr.Source == SourceSynthetic {
+		if lastSynthetic {
 			synthetic++
 		}
-		switch {
-		case pr.AsOf == "":
+		if pr.AsOf == "" {
 			ev.Undated++
-		default:
-			if ev.Oldest == "" || pr.AsOf < ev.Oldest {
-				ev.Oldest = pr.AsOf
-			}
-			if pr.AsOf > ev.Newest {
-				ev.Newest = pr.AsOf
-			}
+			return
+		}
+		if dated && pr.AsOf == lastAsOf {
+			return
+		}
+		lastAsOf, dated = pr.AsOf, true
+		if ev.Oldest == "" || pr.AsOf < ev.Oldest {
+			ev.Oldest = pr.AsOf
+		}
+		if pr.AsOf > ev.Newest {
+			ev.Newest = pr.AsOf
 		}
 	}
 	for i := range p.Nodes {
@@ -577,6 +583,7 @@ func evidenceOf(p *Projection) Evidence {
 	for i := range p.Edges {
 		add(&p.Edges[i].Prov)
 	}
+	ev.Facts = len(p.Nodes) + len(p.Edges)
 	for _, c := range counts {
 		if c.Source == "" {
 			c.Source = "(none)"
