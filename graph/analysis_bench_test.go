@@ -231,7 +231,14 @@ func BenchmarkGapReportNeo4j(b *testing.B) {
 			// CHAINKG_BENCH_REUSE=1 keeps a database that already holds
 			// this dataset (same node and edge counts): for iterating on a
 			// private server, not for the figures of record.
-			if st, err := s.Stats(ctx); os.Getenv("CHAINKG_BENCH_REUSE") == "" || err != nil || st.Nodes != int64(len(ds.Nodes)) || st.Edges != int64(len(ds.Edges)) {
+			// (BenchmarkGapReportFixedChainNeo4j may have added the
+			// bundled dataset on top: its chains are small, so the largest
+			// chain is still a synthetic one.)
+			yp := yangpu(b)
+			st, err := s.Stats(ctx)
+			same := err == nil && (st.Nodes == int64(len(ds.Nodes)) && st.Edges == int64(len(ds.Edges)) ||
+				st.Nodes == int64(len(ds.Nodes)+len(yp.Nodes)) && st.Edges == int64(len(ds.Edges)+len(yp.Edges)))
+			if os.Getenv("CHAINKG_BENCH_REUSE") == "" || !same {
 				if err := s.Reset(ctx); err != nil {
 					b.Fatal(err)
 				}
