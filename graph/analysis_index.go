@@ -21,8 +21,7 @@ import (
 
 // nodeFlag is one fact about a node, computed once from its kind and
 // properties. A node's facts fit one small integer, so the per-node table
-// holds no pointer (the garbage collector neither scans nor, for a large
-// heap, pays for it).
+// holds no pointer and the garbage collector need not scan it.
 type nodeFlag uint16
 
 const (
