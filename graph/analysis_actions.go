@@ -630,10 +630,10 @@ func (a *Analyzer) services() []ServiceCandidate {
 	}
 	var segs []int32
 	for v := range ix.info {
-		n := ix.node(int32(v))
-		if !IsServiceKind(n.Kind) {
+		if ix.info[v].flags&fService == 0 {
 			continue
 		}
+		n := ix.node(int32(v))
 		served := ix.outs(slotServes, int32(v))
 		if len(served) == 0 {
 			continue

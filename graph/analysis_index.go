@@ -34,6 +34,8 @@ const (
 	fEnterprise                       // kind Enterprise
 	fContext                          // a chain, segment or tech field: context every actor of the chain shares
 	fChainSeg                         // one of the chain's segments
+	fService                          // a platform, incubator, PoC center or park
+	fAchievement                      // kind Achievement
 )
 
 // nodeInfo is what the analyses test often about a node: its flags and,
@@ -220,10 +222,14 @@ func (ix *index) nodeFacts() []int32 {
 			}
 		case KindChain, KindTechField:
 			in.flags |= fContext
+		case KindAchievement:
+			in.flags |= fAchievement
 		default:
 			if in.flags&fLocal != 0 && IsResearchKind(n.Kind) {
 				in.flags |= fResearcher
 				ix.researchers = append(ix.researchers, int32(v))
+			} else if IsServiceKind(n.Kind) {
+				in.flags |= fService
 			}
 		}
 	}

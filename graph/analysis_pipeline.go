@@ -93,10 +93,10 @@ func (a *Analyzer) Pipeline() *Pipeline {
 	mature := make([]int, len(PipelineStages))
 	perStage := make([]int, len(PipelineStages))
 	for v := range ix.info {
-		n := ix.node(int32(v))
-		if n.Kind != KindAchievement {
+		if ix.info[v].flags&fAchievement == 0 {
 			continue
 		}
+		n := ix.node(int32(v))
 		v := int32(v)
 		ents := ix.outs(slotTransferredTo, v)
 		if !anyMarked(ix.outs(slotAppliesTo, v), chainField) && !anyMarked(ents, chainFirm) {

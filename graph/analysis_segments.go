@@ -216,7 +216,7 @@ func (ix *index) segment(si *segInfo, s int32) {
 	var know, plat []int32
 	servedBy := func(target int32) {
 		for _, id := range ix.ins(slotServes, target) {
-			if ix.is(id, fLocal) && IsServiceKind(ix.node(id).Kind) {
+			if ix.is(id, fLocal|fService) {
 				plat = append(plat, id)
 			}
 		}
