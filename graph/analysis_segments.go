@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"math/bits"
+	"runtime"
 	"slices"
 	"sync"
 )
@@ -169,16 +170,40 @@ func NewAnalyzer(p *Projection, opt Options) (*Analyzer, error) {
 	}
 	a := &Analyzer{ix: ix, segs: make([]*segInfo, len(ix.segs))}
 	infos := make([]segInfo, len(ix.segs))
-	for i, v := range ix.segs {
+	for i := range infos {
 		a.segs[i] = &infos[i]
-		ix.segment(&infos[i], v)
 	}
+	// The segments' sets are independent (reading the shares of a large
+	// segment's firms is the costly part): collect them two at a time.
+	twoWays(len(infos), func(i int) { ix.segment(&infos[i], ix.segs[i]) })
 	ix.release()
 	a.links()
 	for _, si := range a.segs {
 		a.judge(si)
 	}
 	return a, nil
+}
+
+// twoWays calls f(0), ..., f(n-1), the odd ones on a second goroutine
+// when GOMAXPROCS allows; f must be safe to call concurrently.
+func twoWays(n int, f func(i int)) {
+	if n < 2 || runtime.GOMAXPROCS(0) < 2 {
+		for i := range n {
+			f(i)
+		}
+		return
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 1; i < n; i += 2 {
+			f(i)
+		}
+	}()
+	for i := 0; i < n; i += 2 {
+		f(i)
+	}
+	<-done
 }
 
 // Options returns the options in effect (defaults filled in).
