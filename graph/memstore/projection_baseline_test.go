@@ -322,3 +322,42 @@ func cpuNow() int64 {
 	}
 	return ru.Utime.Nano() + ru.Stime.Nano()
 }
+
+// TestExpandOut: expandOut finds the same far ends from either side; both
+// sides are exercised (from smaller and larger than the target kinds).
+func TestExpandOut(t *testing.T) {
+	s := synthStore(t, 500)
+	nAch := len(s.byKind[kindIndex[graph.KindAchievement]])
+	ents := s.byKind[kindIndex[graph.KindEnterprise]]
+	labs := s.byKind[kindIndex[graph.KindLab]]
+	sides := map[bool]bool{}
+	for _, tc := range []struct {
+		name string
+		from []uint32
+	}{
+		{"all labs and enterprises", append(slices.Clone(labs), ents...)},
+		{"labs", labs},
+		{"one lab", labs[:1]},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sc := getScratch(len(s.nodes))
+			got := slices.Clone(s.expandOut(sc, nil, tc.from, graph.RelProduced))
+			putScratch(sc)
+			sc = getScratch(len(s.nodes))
+			want := slices.Clone(sc.uniq(s.expand(&sc.keep, nil, tc.from, graph.RelProduced, true)))
+			putScratch(sc)
+			slices.Sort(got)
+			slices.Sort(want)
+			if len(want) == 0 && len(tc.from) > 1 {
+				t.Fatalf("nothing produced by %d nodes: nothing to compare", len(tc.from))
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("expandOut found %d achievements, expand %d", len(got), len(want))
+			}
+			sides[len(tc.from) > nAch] = true
+		})
+	}
+	if !sides[true] || !sides[false] {
+		t.Errorf("only one side exercised (%d achievements)", nAch)
+	}
+}

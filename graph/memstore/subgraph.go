@@ -222,6 +222,40 @@ func (s *Store) expand(keep *nodeSet, dst, from []uint32, rel graph.RelType, out
 	return dst
 }
 
+// expandOut is expand(&sc.keep, dst, from, rel, true) with each far end
+// once, computed from whichever side is smaller: from's adjacency, or the
+// in-adjacency of every node of rel's target kinds, keeping those with an
+// edge from a node of from. A chain's actors (~30,000 at 100k enterprises)
+// produced into a graph's few achievements (~1,000) are found from the
+// achievements: 30x fewer, mostly cold, node records to read.
+func (s *Store) expandOut(sc *scratch, dst, from []uint32, rel graph.RelType) []uint32 {
+	spec, _ := graph.LookupRel(rel)
+	targets := 0
+	for _, k := range spec.To {
+		targets += len(s.byKind[kindIndex[k]])
+	}
+	if targets >= len(from) {
+		return s.expand(&sc.keep, dst, from, rel, true)
+	}
+	typ := relIndex[rel]
+	for _, n := range from {
+		sc.mark.add(n)
+	}
+	for _, k := range spec.To {
+		for _, n := range s.byKind[kindIndex[k]] {
+			for _, a := range s.nodes[n].adj {
+				if a.typ() == typ && a.in(n) && sc.mark.has(a.other) {
+					dst = append(dst, n)
+					sc.keep.add(n)
+					break
+				}
+			}
+		}
+	}
+	sc.mark.clear()
+	return dst
+}
+
 // collectChain puts the nodes of chain's projection into sc.keep. Every
 // list is deduplicated before it is expanded, so no adjacency list is
 // scanned twice for one relation (an enterprise operating in two segments
@@ -243,7 +277,7 @@ func (s *Store) collectChain(sc *scratch, chain uint32) {
 	actors = s.expand(keep, actors, own, graph.RelMasters, false)
 	actors = s.expand(keep, actors, own, graph.RelLeads, false)
 	actors = sc.uniq(actors)
-	achievements := sc.uniq(s.expand(keep, sc.lists[1][:0], actors, graph.RelProduced, true))
+	achievements := sc.uniq(s.expandOut(sc, sc.lists[1][:0], actors, graph.RelProduced))
 	s.expand(keep, nil, achievements, graph.RelValues, false)
 	s.expand(keep, nil, achievements, graph.RelValidates, false)
 	s.expand(keep, nil, achievements, graph.RelTransferredTo, true)
