@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"testing"
 
 	"chainkg/graph"
@@ -165,5 +166,41 @@ func TestValueArena(t *testing.T) {
 		if v := s.nodes[i].vals; len(v) > 0 && len(s.valsBuf) > 0 && &v[0] == &s.valsBuf[0] {
 			t.Fatalf("node %s keeps the scratch value list", s.nodes[i].id)
 		}
+	}
+}
+
+// TestSortByRank: the radix sort orders rank keys as slices.Sort does, for
+// sizes on both sides of its cut-over and rank widths of 1 to 4 bytes.
+func TestSortByRank(t *testing.T) {
+	x := uint64(7)
+	rnd := func() uint64 { x ^= x << 13; x ^= x >> 7; x ^= x << 17; return x }
+	for _, tc := range []struct {
+		name   string
+		n      int
+		nNodes int
+	}{
+		{"small", 100, 1000},
+		{"one byte of rank", 200, 200},
+		{"two bytes", 5000, 60000},
+		{"three bytes", 40000, 100235},
+		{"four bytes", 3000, 1 << 30},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			seen := map[uint64]bool{}
+			var keys []uint64
+			for len(keys) < tc.n {
+				r := rnd() % uint64(tc.nNodes)
+				if !seen[r] {
+					seen[r] = true
+					keys = append(keys, r<<32|rnd()%uint64(tc.nNodes))
+				}
+			}
+			want := slices.Clone(keys)
+			slices.Sort(want)
+			got, _ := sortByRank(keys, nil, tc.nNodes)
+			if !slices.Equal(got, want) {
+				t.Errorf("not sorted by rank")
+			}
+		})
 	}
 }

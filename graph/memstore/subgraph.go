@@ -82,6 +82,35 @@ type scratch struct {
 	byType [32][]edgeKey
 	// lists are buffers for a projection's walk (actors, achievements).
 	lists [2][]uint32
+	tmp   []uint64 // sortByRank's other buffer
+}
+
+// sortByRank sorts keys (rank << 32 | index, ranks below nNodes, all
+// distinct) by a least-significant-digit radix sort on the rank's bytes:
+// a few linear passes instead of ~n log n comparisons. tmp is a buffer it
+// may use; it returns the sorted keys and the other buffer.
+func sortByRank(keys, tmp []uint64, nNodes int) (sorted, spare []uint64) {
+	if len(keys) < 256 {
+		slices.Sort(keys)
+		return keys, tmp
+	}
+	tmp = slices.Grow(tmp[:0], len(keys))[:len(keys)]
+	for shift := 32; shift < 64 && nNodes>>(shift-32) > 0; shift += 8 {
+		var count [257]int
+		for _, k := range keys {
+			count[(k>>shift)&0xff+1]++
+		}
+		for i := 1; i < len(count); i++ {
+			count[i] += count[i-1]
+		}
+		for _, k := range keys {
+			d := (k >> shift) & 0xff
+			tmp[count[d]] = k
+			count[d]++
+		}
+		keys, tmp = tmp, keys
+	}
+	return keys, tmp
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -126,7 +155,7 @@ func (s *Store) order(sc *scratch, f []bool) int {
 	for _, n := range sc.keep.list {
 		nks = append(nks, uint64(s.rank[n])<<32|uint64(n))
 	}
-	slices.Sort(nks)
+	nks, sc.tmp = sortByRank(nks, sc.tmp, len(s.nodes))
 	sc.nks = nks
 	if len(sc.pos) < len(s.nodes) {
 		sc.pos = make([]uint32, len(s.nodes))
