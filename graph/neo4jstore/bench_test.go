@@ -152,7 +152,9 @@ func TestProfileBounds(t *testing.T) {
 			return s.ProfileCypher(ctx, c, p)
 		}, 150}, // measured 70
 		// Measured 88,033: about 1,300 nodes and 5,000 edges.
-		{"projection", func() (int64, error) { return s.ProfileCypher(ctx, projectionCypher, map[string]any{"id": "chain:c1", "chunk": projectionChunk}) }, 130000},
+		{"projection", func() (int64, error) {
+			return s.ProfileCypher(ctx, projectionCypher, map[string]any{"id": "chain:c1", "chunk": projectionChunk})
+		}, 130000},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
