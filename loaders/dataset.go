@@ -395,8 +395,8 @@ const rowChunk = 256
 // them (parsing and typing the columns), and hands the converted rows, in
 // file order, to take on the caller's goroutine (validation, indexing,
 // writing). The two halves run side by side: on a two-core machine a
-// load's first pass, which nothing else overlaps, takes about half as
-// long. A take error stops the reader; the reader's own error comes after
+// load's first pass, which nothing else overlaps, ran ~1.5x faster (dry
+// run of 100k synthetic enterprises, bench/README.md). A take error stops the reader; the reader's own error comes after
 // every row read before it, as with readRecords.
 func pipeRecords(fsys fs.FS, name, format string, convert func(record) convertedRow, take func(convertedRow) error) error {
 	ch := make(chan []convertedRow, 4)

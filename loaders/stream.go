@@ -290,7 +290,6 @@ func (ix *indexSink) checkEdge(e graph.Edge, loc Location) error {
 	return nil
 }
 
-// checkStore runs Load's store checks on the index.
 // storeStats is a Stats call running in the background (nil when the
 // Writer has no Stats).
 type storeStats chan statsResult
@@ -313,6 +312,8 @@ func startStats(ctx context.Context, w Writer) storeStats {
 	return ch
 }
 
+// checkStore runs Load's store checks on the index (stats: the store's
+// counts, read during pass 1).
 func (ix *indexSink) checkStore(ctx context.Context, w Writer, stats storeStats, batch int, rep *Report) error {
 	probe := &Dataset{Edges: ix.external, edgeLoc: ix.externalLoc}
 	ext := map[string]bool{}
