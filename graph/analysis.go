@@ -197,7 +197,7 @@ type NodeRef struct {
 	NameZh string `json:"nameZh,omitempty"`
 }
 
-func refOf(n *Node) NodeRef {
+func refOf(n *ProjNode) NodeRef {
 	return NodeRef{ID: n.ID, Kind: n.Kind, Name: n.Name, NameZh: n.NameZh}
 }
 
@@ -220,9 +220,9 @@ type firmFacts struct {
 	chainMaster, highTech, specialised bool
 }
 
-func firmFactsOf(n *Node) firmFacts {
-	return firmFacts{tier: propString(n, "tier"), chainMaster: propBool(n, "chainMaster"),
-		highTech: propBool(n, "highTech"), specialised: propBool(n, "specialised")}
+func firmFactsOf(n *ProjNode) firmFacts {
+	return firmFacts{tier: n.Facts.Tier, chainMaster: n.Facts.ChainMaster,
+		highTech: n.Facts.HighTech, specialised: n.Facts.Specialised}
 }
 
 // isHighTech: certified high-tech, specialised (专精特新) or a tier at or above HIGH_TECH.
@@ -265,49 +265,15 @@ func (f firmFacts) code() uint8 {
 	return 4
 }
 
-func tierLabel(n *Node) string {
-	t := propString(n, "tier")
+func tierLabel(n *ProjNode) string {
+	t := n.Facts.Tier
 	if t == "" {
 		t = "tier unknown"
 	}
-	if propBool(n, "chainMaster") {
+	if n.Facts.ChainMaster {
 		t += ", chain-master 链主"
 	}
 	return t
-}
-
-func propString(n *Node, k string) string {
-	s, _ := n.Props[k].(string)
-	return s
-}
-
-func propBool(n *Node, k string) bool {
-	b, _ := n.Props[k].(bool)
-	return b
-}
-
-func propInt(n *Node, k string) int64 {
-	switch x := n.Props[k].(type) {
-	case int64:
-		return x
-	case int:
-		return int64(x)
-	case float64:
-		return int64(x)
-	}
-	return 0
-}
-
-func propFloat(m map[string]any, k string) (float64, bool) {
-	switch x := m[k].(type) {
-	case float64:
-		return x, true
-	case int64:
-		return float64(x), true
-	case int:
-		return float64(x), true
-	}
-	return 0, false
 }
 
 // round4 keeps reported scores stable and readable.

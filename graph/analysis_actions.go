@@ -201,7 +201,7 @@ func (a *Analyzer) Fill() []FillTarget {
 			bc = a.betweenness()
 		}
 		s := si.node
-		ft := FillTarget{Segment: refOf(s), Stage: propString(s, "stage"), Reasons: []string{}, Candidates: []Candidate{}}
+		ft := FillTarget{Segment: refOf(s), Stage: s.Facts.Stage, Reasons: []string{}, Candidates: []Candidate{}}
 		var upPresent, downPresent []int32
 		for _, p := range si.preds {
 			if a.segs[p].present {
@@ -220,7 +220,7 @@ func (a *Analyzer) Fill() []FillTarget {
 		if len(downPresent) > 0 {
 			parts.Bridge += 0.5
 		}
-		if pw, ok := propFloat(s.Props, "policyWeight"); ok {
+		if pw, ok := s.Facts.PolicyWeight, s.Facts.Set&FactPolicyWeight != 0; ok {
 			parts.Policy = math.Max(0, math.Min(1, pw))
 		}
 		w := o.Importance
@@ -316,7 +316,7 @@ func (a *Analyzer) fillCandidates(si *segInfo, adjacent []int32) []Candidate {
 			maxMat := int64(0)
 			for _, ach := range ix.outs(slotProduced, k) {
 				an := ix.node(ach)
-				if an.Kind != KindAchievement || propInt(an, "maturity") < int64(o.MinMaturity) {
+				if an.Kind != KindAchievement || an.Facts.Maturity < int64(o.MinMaturity) {
 					continue
 				}
 				m := intersectSorted(ix.outs(slotAppliesTo, ach), req)
@@ -325,7 +325,7 @@ func (a *Analyzer) fillCandidates(si *segInfo, adjacent []int32) []Candidate {
 				}
 				achs = append(achs, ach)
 				matched = append(matched, m...)
-				maxMat = max(maxMat, propInt(an, "maturity"))
+				maxMat = max(maxMat, an.Facts.Maturity)
 			}
 			if len(achs) == 0 {
 				continue
@@ -343,8 +343,8 @@ func (a *Analyzer) fillCandidates(si *segInfo, adjacent []int32) []Candidate {
 	return topK(cands, o.MaxCandidates, byScore)
 }
 
-func regionOf(n *Node) string {
-	if r := propString(n, "region"); r != "" {
+func regionOf(n *ProjNode) string {
+	if r := n.Facts.Region; r != "" {
 		return r
 	}
 	return "an unknown region"
@@ -675,7 +675,7 @@ func (ix *index) segmentChain(v int32) NodeRef {
 	for _, c := range ix.ins(slotHasSegment, v) {
 		return ix.ref(c)
 	}
-	if c := propString(ix.node(v), "chainId"); c != "" {
+	if c := ix.node(v).Facts.ChainID; c != "" {
 		return ix.refByID(c)
 	}
 	return NodeRef{}

@@ -30,10 +30,10 @@ func naiveEvidence(p *Projection) Evidence {
 		ev.Newest = max(ev.Newest, pr.AsOf)
 	}
 	for _, n := range p.Nodes {
-		add(n.Prov)
+		add(p.Provs[n.Prov])
 	}
 	for _, e := range p.Edges {
-		add(e.Prov)
+		add(p.Provs[e.Prov])
 	}
 	for src, n := range counts {
 		if src == "" {
@@ -62,17 +62,38 @@ func TestEvidenceOf(t *testing.T) {
 				return Provenance{Source: sources[r.IntN(len(sources))], AsOf: dates[r.IntN(len(dates))]}
 			}
 			pr := pick()
-			for range r.IntN(40) {
+			// Nodes and edges share records through Provs, some of them
+			// repeated in it.
+			var provs ProvTable
+			var extra []Provenance
+			ref := func() int32 {
 				if r.IntN(3) == 0 {
 					pr = pick()
 				}
-				p.Nodes = append(p.Nodes, Node{Prov: pr})
+				if r.IntN(4) == 0 {
+					extra = append(extra, pr)
+					return -int32(len(extra))
+				}
+				return provs.Add(pr)
 			}
 			for range r.IntN(40) {
-				if r.IntN(3) == 0 {
-					pr = pick()
+				p.Nodes = append(p.Nodes, ProjNode{Prov: ref()})
+			}
+			for range r.IntN(40) {
+				p.Edges = append(p.Edges, ProjEdge{Prov: ref()})
+			}
+			// Extra records go after the interned ones.
+			p.Provs = append(provs.List, extra...)
+			fix := func(i *int32) {
+				if *i < 0 {
+					*i = int32(len(provs.List)) - *i - 1
 				}
-				p.Edges = append(p.Edges, Edge{Prov: pr})
+			}
+			for i := range p.Nodes {
+				fix(&p.Nodes[i].Prov)
+			}
+			for i := range p.Edges {
+				fix(&p.Edges[i].Prov)
 			}
 			if got, want := evidenceOf(p), naiveEvidence(p); !reflect.DeepEqual(got, want) {
 				t.Errorf("evidenceOf = %+v, want %+v", got, want)

@@ -2,7 +2,6 @@ package graph
 
 import (
 	"cmp"
-	"hash/maphash"
 	"math"
 	"math/bits"
 	"runtime"
@@ -17,7 +16,7 @@ import (
 // Adjacency is one compressed sparse row (CSR) array per direction, each
 // node's span sorted by (relation slot, neighbour number); the per-node
 // facts the analyses test in hot loops (local, leader, tier, ...) are read
-// from the property maps once, here.
+// from the nodes' typed facts once, here.
 
 // nodeFlag is one fact about a node, computed once from its kind and
 // properties. A node's facts fit one small integer, so the per-node table
@@ -60,6 +59,15 @@ var relSlot = func() map[RelType]uint8 {
 	return m
 }()
 
+// relSlotOf is relSlot by position in Rels (ProjEdge.Rel).
+var relSlotOf = func() []uint8 {
+	out := make([]uint8, len(Rels))
+	for i, r := range Rels {
+		out[i] = relSlot[r.Type]
+	}
+	return out
+}()
+
 // slotOf returns the slot of a vocabulary relation (the analyses name only
 // those; a missing one is a programming error caught at start-up).
 func slotOf(t RelType) uint8 {
@@ -94,16 +102,12 @@ var (
 // index is what every analysis reads: the projection's nodes with their
 // adjacency and flags, the chain's segments in order.
 type index struct {
-	p   *Projection
-	opt Options
-	// order[v] is node v's position in p.Nodes (nil when p.Nodes is
-	// sorted by id without repeats, the stores' contract: then it is v).
-	order []int32
-	info  []nodeInfo // per node number
+	p    *Projection // node v is p.Nodes[v] (Projection.Check: sorted by id)
+	opt  Options
+	info []nodeInfo // per node number
 	// scratch is memory needed only while NewAnalyzer runs (see release):
-	// the id table and the out edges' positions in p.Edges.
+	// the out edges' positions in p.Edges.
 	scratch *scratch
-	ids     idTable // id -> node number; until release
 
 	// Node v's out edges are outT[outOff[v]:outOff[v+1]] (relation slots)
 	// and outN[...] (neighbour numbers), sorted by (slot, neighbour); outE
@@ -139,8 +143,10 @@ func newIndex(p *Projection, opt Options) (*index, error) {
 	if err := opt.Validate(); err != nil {
 		return nil, err
 	}
-	ix := &index{p: p, opt: opt, scratch: scratchPool.Get().(*scratch)}
-	ix.numberNodes()
+	if err := p.Check(); err != nil {
+		return nil, err
+	}
+	ix := &index{p: p, opt: opt, scratch: scratchPool.Get().(*scratch), info: make([]nodeInfo, len(p.Nodes))}
 	// The node facts and the evidence (passes over the nodes' properties
 	// and provenance) and the adjacency (a pass over the edges' ends) are
 	// independent: with a spare core they overlap.
@@ -161,7 +167,7 @@ func newIndex(p *Projection, opt Options) (*index, error) {
 		facts()
 		ix.buildAdjacency()
 	}
-	chain, ok := ix.ids.find(ix, p.ChainID)
+	chain, ok := ix.find(p.ChainID)
 	if !ok || ix.node(chain).Kind != KindChain {
 		ix.release()
 		return nil, Errorf(CodeNotFound, "chain %q is not in the projection", p.ChainID)
@@ -198,7 +204,7 @@ func (ix *index) nodeFacts() []int32 {
 	var own []int32
 	for v := range ix.info {
 		n, in := ix.node(int32(v)), &ix.info[v]
-		if strings.EqualFold(propString(n, "region"), ix.opt.Scope) {
+		if strings.EqualFold(n.Facts.Region, ix.opt.Scope) {
 			in.flags |= fLocal
 		}
 		switch n.Kind {
@@ -217,7 +223,7 @@ func (ix *index) nodeFacts() []int32 {
 			in.tier = f.code()
 		case KindSegment:
 			in.flags |= fContext
-			if propString(n, "chainId") == ix.p.ChainID {
+			if n.Facts.ChainID == ix.p.ChainID {
 				own = append(own, int32(v))
 			}
 		case KindChain, KindTechField:
@@ -236,46 +242,8 @@ func (ix *index) nodeFacts() []int32 {
 	return own
 }
 
-// numberNodes numbers the nodes in id order. Stores return them sorted by
-// id, so this is usually one pass.
-func (ix *index) numberNodes() {
-	ns := ix.p.Nodes
-	sorted := true
-	for i := 1; i < len(ns); i++ {
-		if ns[i-1].ID >= ns[i].ID {
-			sorted = false
-			break
-		}
-	}
-	n := len(ns)
-	if !sorted {
-		// Unsorted or repeated ids: sort, keeping the last node of an id
-		// (as a map from id to node would).
-		order := make([]int32, n)
-		for i := range order {
-			order[i] = int32(i)
-		}
-		slices.SortStableFunc(order, func(a, b int32) int { return strings.Compare(ns[a].ID, ns[b].ID) })
-		kept := order[:0]
-		for i, o := range order {
-			if i+1 < len(order) && ns[order[i+1]].ID == ns[o].ID {
-				continue
-			}
-			kept = append(kept, o)
-		}
-		ix.order, n = kept, len(kept)
-	}
-	ix.info = make([]nodeInfo, n)
-	ix.ids = newIDTable(ix, n)
-}
-
 // node returns node v.
-func (ix *index) node(v int32) *Node {
-	if ix.order != nil {
-		return &ix.p.Nodes[ix.order[v]]
-	}
-	return &ix.p.Nodes[v]
-}
+func (ix *index) node(v int32) *ProjNode { return &ix.p.Nodes[v] }
 
 // is reports whether node v has every flag in f.
 func (ix *index) is(v int32, f nodeFlag) bool { return ix.info[v].flags&f == f }
@@ -292,154 +260,39 @@ func (ix *index) segPos(v int32) int {
 	return slices.Index(ix.segs, v)
 }
 
-// idTable maps ids to node numbers: open addressing over a power-of-two
-// array of (hash tag, number+1) words, which holds no pointer and is a
-// fraction of a map[string]int32's size.
-type idTable struct {
-	seed  maphash.Seed
-	slots []uint64
-	mask  uint64
-}
-
-func newIDTable(ix *index, n int) idTable {
-	size := 8
-	for size < n+n/2 {
-		size *= 2
-	}
-	t := idTable{seed: idSeed, slots: ix.scratch.slots[:0], mask: uint64(size - 1)}
-	if cap(t.slots) < size {
-		t.slots = make([]uint64, size)
-	} else {
-		t.slots = t.slots[:size]
-		clear(t.slots)
-	}
-	ix.scratch.slots = t.slots
-	for v := range n {
-		h := maphash.String(t.seed, ix.node(int32(v)).ID)
-		tag := h &^ 0xffffffff
-		for i := h & t.mask; ; i = (i + 1) & t.mask {
-			if t.slots[i] == 0 {
-				t.slots[i] = tag | uint64(v+1)
-				break
-			}
-		}
-	}
-	return t
-}
-
-var idSeed = maphash.MakeSeed()
-
-// find returns the number of the node with this id.
-func (t *idTable) find(ix *index, id string) (int32, bool) {
-	if len(t.slots) == 0 {
-		return -1, false
-	}
-	h := maphash.String(t.seed, id)
-	tag := h &^ 0xffffffff
-	for i := h & t.mask; ; i = (i + 1) & t.mask {
-		s := t.slots[i]
-		if s == 0 {
-			return -1, false
-		}
-		if s&^0xffffffff == tag {
-			if v := int32(s&0xffffffff) - 1; ix.node(v).ID == id {
-				return v, true
-			}
-		}
-	}
-}
-
-// buildAdjacency fills the CSR arrays: one pass resolves the edges' ends
-// and counts degrees, a second places them. Edges come sorted by (type,
-// from, to) with types in slot order, which leaves every span sorted
-// already; spans that are not get sorted.
+// buildAdjacency fills the CSR arrays: one pass counts degrees, a second
+// places the edges. Edges come sorted by (type name, from, to), the slot
+// order, which leaves every span sorted already; spans that are not get
+// sorted.
 func (ix *index) buildAdjacency() {
 	n := len(ix.info)
-	type end = struct{ from, to int32 }
-	ends := slices.Grow(ix.scratch.ends[:0], len(ix.p.Edges))[:len(ix.p.Edges)]
-	ix.scratch.ends = ends
+	edges := ix.p.Edges
 	// Offsets are counted at v+2, so that after the prefix sum placing an
 	// edge at off[v+1]++ leaves off[v+1] at the end of v's span.
 	outOff := make([]int32, n+2)
 	inOff := make([]int32, n+2)
-	// Edges come grouped by type: blocks[k] is where the k-th type's
-	// edges start, with its slot (known false outside the vocabulary).
-	type block struct {
-		start int
-		slot  uint8
-	}
-	var blocks []block
-	lastType, known := RelType(""), false
-	lastFrom, from := "", int32(-1)
-	var hubs [256]struct {
-		id string
-		v  int32 // node number + 1; 0 for an empty entry
-	}
-	total := 0
-	for i := range ix.p.Edges {
-		e := &ix.p.Edges[i]
-		ends[i] = end{-1, -1}
-		if e.Type != lastType || i == 0 {
-			sl, ok := relSlot[e.Type]
-			lastType, known = e.Type, ok
-			blocks = append(blocks, block{i, sl})
-		}
-		if !known {
-			continue // not in the vocabulary: no analysis reads it
-		}
-		if from < 0 || e.From != lastFrom {
-			// Edges come grouped by from, in id order within a type, so
-			// the next from is often the next node.
-			if next := from + 1; from >= 0 && int(next) < n && ix.node(next).ID == e.From {
-				lastFrom, from = e.From, next
-			} else if f, ok := ix.ids.find(ix, e.From); ok {
-				lastFrom, from = e.From, f
-			} else {
-				from = -1
-				continue // dangling in a partial projection: ignore
-			}
-		}
-		// Most edges end at a few hubs (segments, fields, labs): look in
-		// a small cache of recent ends before the table.
-		var to int32
-		if c := &hubs[hubSlot(e.To)]; c.v > 0 && c.id == e.To {
-			to = c.v - 1
-		} else if t, ok := ix.ids.find(ix, e.To); ok {
-			to = t
-			c.id, c.v = e.To, t+1
-		} else {
-			continue
-		}
-		ends[i] = end{from, to}
-		outOff[from+2]++
-		inOff[to+2]++
-		total++
+	for i := range edges {
+		outOff[edges[i].From+2]++
+		inOff[edges[i].To+2]++
 	}
 	for v := 2; v < n+2; v++ {
 		outOff[v] += outOff[v-1]
 		inOff[v] += inOff[v-1]
 	}
+	total := len(edges)
 	ix.outT, ix.inT = make([]uint8, total), make([]uint8, total)
 	ix.outN, ix.inN = make([]int32, total), make([]int32, total)
 	ix.outE = slices.Grow(ix.scratch.outE[:0], total)[:total]
 	ix.scratch.outE = ix.outE
-	for k, b := range blocks {
-		end := len(ends)
-		if k+1 < len(blocks) {
-			end = blocks[k+1].start
-		}
-		for i := b.start; i < end; i++ {
-			e := ends[i]
-			if e.from < 0 {
-				continue
-			}
-			o := outOff[e.from+1]
-			outOff[e.from+1]++
-			ix.outT[o], ix.outN[o], ix.outE[o] = b.slot, e.to, int32(i)
-			j := inOff[e.to+1]
-			inOff[e.to+1]++
-			ix.inT[j], ix.inN[j] = b.slot, e.from
-		}
+	for i := range edges {
+		e := &edges[i]
+		slot := relSlotOf[e.Rel]
+		o := outOff[e.From+1]
+		outOff[e.From+1]++
+		ix.outT[o], ix.outN[o], ix.outE[o] = slot, e.To, int32(i)
+		j := inOff[e.To+1]
+		inOff[e.To+1]++
+		ix.inT[j], ix.inN[j] = slot, e.From
 	}
 	ix.outOff, ix.inOff = outOff[:n+1], inOff[:n+1]
 	for v := 0; v < n; v++ {
@@ -452,23 +305,10 @@ func (ix *index) buildAdjacency() {
 	}
 }
 
-// hubSlot picks an id's entry in buildAdjacency's cache of recent edge
-// ends, from its length and a few of its bytes (ids differ at the end).
-func hubSlot(id string) uint8 {
-	l := len(id)
-	switch l {
-	case 0:
-		return 0
-	case 1:
-		return id[0]
-	}
-	return uint8(l*31 + int(id[l-1])*7 + int(id[l-2])*3 + int(id[l/2]))
-}
-
-func compareSegments(a, b *Node) int {
+func compareSegments(a, b *ProjNode) int {
 	return cmp.Or(
-		cmp.Compare(stageRank(propString(a, "stage")), stageRank(propString(b, "stage"))),
-		cmp.Compare(propInt(a, "order"), propInt(b, "order")),
+		cmp.Compare(stageRank(a.Facts.Stage), stageRank(b.Facts.Stage)),
+		cmp.Compare(a.Facts.Order, b.Facts.Order),
 		cmp.Compare(a.ID, b.ID),
 	)
 }
@@ -556,8 +396,7 @@ func (ix *index) share(firm, seg int32) (float64, bool) {
 	for i := int(a) + lo; i < int(a)+hi; i++ {
 		if ix.outN[i] == seg {
 			e := &ix.p.Edges[ix.outE[i]]
-			v, ok := propFloat(e.Props, "share")
-			return v, ok && !math.IsNaN(v)
+			return e.Share, e.HasShare && !math.IsNaN(e.Share)
 		}
 	}
 	return 0, false
@@ -591,10 +430,7 @@ func (ix *index) find(id string) (int32, bool) {
 // projection allocates (and the garbage collector pays for) about a
 // third less.
 type scratch struct {
-	ends []struct{ from, to int32 }
 	outE []int32
-	// slots backs the id table.
-	slots []uint64
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -605,7 +441,7 @@ func (ix *index) release() {
 	if ix.scratch == nil {
 		return
 	}
-	ix.outE, ix.ids = nil, idTable{}
+	ix.outE = nil
 	scratchPool.Put(ix.scratch)
 	ix.scratch = nil
 }

@@ -9,20 +9,21 @@ import (
 	"chainkg/graph"
 )
 
-// shuffled returns a copy of p with its nodes and edges in random order
-// (the stores return them sorted; the analyses must not depend on it).
+// shuffled rebuilds p with graph.NewProjection from its full nodes and
+// edges given in random order (stores and fixtures hand records over in
+// any order; the projection they build must not depend on it).
 func shuffled(p *graph.Projection, seed uint64) *graph.Projection {
-	q := *p
-	q.Nodes, q.Edges = slices.Clone(p.Nodes), slices.Clone(p.Edges)
+	nodes, edges := p.FullNodes(), p.FullEdges()
 	r := rand.New(rand.NewPCG(seed, seed))
-	r.Shuffle(len(q.Nodes), func(i, j int) { q.Nodes[i], q.Nodes[j] = q.Nodes[j], q.Nodes[i] })
-	r.Shuffle(len(q.Edges), func(i, j int) { q.Edges[i], q.Edges[j] = q.Edges[j], q.Edges[i] })
-	return &q
+	r.Shuffle(len(nodes), func(i, j int) { nodes[i], nodes[j] = nodes[j], nodes[i] })
+	r.Shuffle(len(edges), func(i, j int) { edges[i], edges[j] = edges[j], edges[i] })
+	return graph.NewProjection(p.ChainID, p.Revision, nodes, edges)
 }
 
-// TestAnalysisIgnoresInputOrder: a projection's node and edge order, and a
-// node repeated in it, change nothing in the report (but the evidence
-// counts, which count the facts as given).
+// TestAnalysisIgnoresInputOrder: the order records are given in, and a
+// node repeated among them, change nothing in the report (but the evidence
+// counts, which count the facts as given); a projection that breaks the
+// stores' form (Projection.Check) is refused.
 func TestAnalysisIgnoresInputOrder(t *testing.T) {
 	report := func(t *testing.T, p *graph.Projection) string {
 		r, err := graph.Analyze(p, graph.Options{})
@@ -46,12 +47,25 @@ func TestAnalysisIgnoresInputOrder(t *testing.T) {
 				}
 			}
 			// A repeated node: the last copy counts, as with a map by id.
-			q := shuffled(p, 9)
-			stale := q.Nodes[0]
+			nodes := p.FullNodes()
+			stale := nodes[0]
 			stale.Name, stale.Props = "stale copy", nil
-			q.Nodes = append([]graph.Node{stale}, q.Nodes...)
+			q := graph.NewProjection(p.ChainID, p.Revision, append([]graph.Node{stale}, nodes...), p.FullEdges())
 			if got := report(t, q); got != want {
 				t.Errorf("with a stale earlier copy of %s: report differs", stale.ID)
+			}
+			// A projection out of order is a store bug: refused, not analysed.
+			bad := *p
+			bad.Nodes = slices.Clone(p.Nodes)
+			bad.Nodes[0], bad.Nodes[1] = bad.Nodes[1], bad.Nodes[0]
+			if _, err := graph.Analyze(&bad, graph.Options{}); graph.CodeOf(err) != graph.CodeInternal {
+				t.Errorf("unsorted nodes: err %v, want INTERNAL", err)
+			}
+			bad = *p
+			bad.Edges = slices.Clone(p.Edges)
+			bad.Edges[0].To = int32(len(p.Nodes))
+			if _, err := graph.Analyze(&bad, graph.Options{}); graph.CodeOf(err) != graph.CodeInternal {
+				t.Errorf("edge end out of range: err %v, want INTERNAL", err)
 			}
 		})
 	}

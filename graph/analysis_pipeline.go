@@ -118,7 +118,7 @@ func (a *Analyzer) Pipeline() *Pipeline {
 		}
 		if x.furthest < len(PipelineStages)-1 {
 			leaks[x.furthest] = append(leaks[x.furthest], v)
-			if propInt(n, "maturity") >= int64(o.MinMaturity) {
+			if n.Facts.Maturity >= int64(o.MinMaturity) {
 				mature[x.furthest]++
 			}
 		}
@@ -184,7 +184,7 @@ func (a *Analyzer) Pipeline() *Pipeline {
 func (a *Analyzer) pipelinePath(v int32, has [5]bool, furthest int) PipelinePath {
 	ix := a.ix
 	n := ix.node(v)
-	p := PipelinePath{Achievement: refOf(n), Maturity: propInt(n, "maturity"),
+	p := PipelinePath{Achievement: refOf(n), Maturity: n.Facts.Maturity,
 		Producers: ix.refs(ix.ins(slotProduced, v)), Skipped: []string{}}
 	ents := ix.outs(slotTransferredTo, v)
 	var incs []int32

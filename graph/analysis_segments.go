@@ -136,7 +136,7 @@ type SourceCount struct {
 // segInfo is the working state of one segment. Actors are node numbers,
 // each list in id order.
 type segInfo struct {
-	node                              *Node
+	node                              *ProjNode
 	v                                 int32   // node number
 	fields                            []int32 // required tech fields
 	firms, outside, leaders, hightech []int32
@@ -318,7 +318,7 @@ func (ix *index) concentration(seg int32, firms []int32) (float64, string) {
 	if h, ok := hhiOf(func(f int32) (float64, bool) { return ix.share(f, seg) }); ok {
 		return h, "share"
 	}
-	if h, ok := hhiOf(func(f int32) (float64, bool) { return propFloat(ix.node(f).Props, "revenue") }); ok {
+	if h, ok := hhiOf(func(f int32) (float64, bool) { n := ix.node(f); return n.Facts.Revenue, n.Facts.Set&FactRevenue != 0 }); ok {
 		return h, "revenue"
 	}
 	return 1 / float64(n), "count"
@@ -368,7 +368,7 @@ func (a *Analyzer) judge(si *segInfo) {
 	ix, o := a.ix, a.ix.opt
 	s := si.node
 	v := SegmentVerdict{
-		Segment: refOf(s), Stage: propString(s, "stage"), Order: propInt(s, "order"),
+		Segment: refOf(s), Stage: s.Facts.Stage, Order: s.Facts.Order,
 		Flags: []Flag{}, Reasons: []string{},
 		Firms: ix.refs(si.firms), Leaders: ix.refs(si.leaders),
 		Knowledge: ix.refs(si.knowledge), Platforms: ix.refs(si.platforms),
@@ -574,7 +574,7 @@ func evidenceOf(p *Projection) Evidence {
 	last, lastSynthetic := -1, false
 	lastAsOf, dated := "", false
 	synthetic := 0
-	add := func(pr *Provenance) {
+	add := func(pr *Provenance, w int) {
 		if last < 0 || counts[last].Source != pr.Source {
 			last = slices.IndexFunc(counts, func(c SourceCount) bool { return c.Source == pr.Source })
 			if last < 0 {
@@ -583,12 +583,12 @@ func evidenceOf(p *Projection) Evidence {
 			}
 			lastSynthetic = pr.Source == SourceSynthetic
 		}
-		counts[last].Count++
+		counts[last].Count += w
 		if lastSynthetic {
-			synthetic++
+			synthetic += w
 		}
 		if pr.AsOf == "" {
-			ev.Undated++
+			ev.Undated += w
 			return
 		}
 		if dated && pr.AsOf == lastAsOf {
@@ -602,11 +602,19 @@ func evidenceOf(p *Projection) Evidence {
 			ev.Newest = pr.AsOf
 		}
 	}
+	// Nodes and edges share their provenance records: count the uses, then
+	// add each record once with its count.
+	uses := make([]int, len(p.Provs))
 	for i := range p.Nodes {
-		add(&p.Nodes[i].Prov)
+		uses[p.Nodes[i].Prov]++
 	}
 	for i := range p.Edges {
-		add(&p.Edges[i].Prov)
+		uses[p.Edges[i].Prov]++
+	}
+	for i, w := range uses {
+		if w > 0 {
+			add(&p.Provs[i], w)
+		}
 	}
 	ev.Facts = len(p.Nodes) + len(p.Edges)
 	for _, c := range counts {

@@ -206,7 +206,7 @@ func TestBundledDataset(t *testing.T) {
 // computed pair by pair, to check the grouped top-k implementation.
 func naivePartnerships(p *graph.Projection, r *graph.Report) []string {
 	nodes := map[string]graph.Node{}
-	for _, n := range p.Nodes {
+	for _, n := range p.FullNodes() {
 		nodes[n.ID] = n
 	}
 	nbr := map[string]map[string]bool{}
@@ -218,7 +218,7 @@ func naivePartnerships(p *graph.Projection, r *graph.Report) []string {
 	}
 	researches := map[string]map[string]bool{}
 	coop := map[[2]string]bool{}
-	for _, e := range p.Edges {
+	for _, e := range p.FullEdges() {
 		skip := func(id string) bool {
 			k := nodes[id].Kind
 			return k == graph.KindChain || k == graph.KindSegment || k == graph.KindTechField
@@ -243,7 +243,7 @@ func naivePartnerships(p *graph.Projection, r *graph.Report) []string {
 			continue
 		}
 		var req []string
-		for _, e := range p.Edges {
+		for _, e := range p.FullEdges() {
 			if e.Type == graph.RelRequires && e.From == v.Segment.ID {
 				req = append(req, e.To)
 			}

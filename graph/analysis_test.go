@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
-	"strings"
 	"testing"
 
 	"chainkg/graph"
@@ -15,11 +14,7 @@ import (
 // project builds the projection of a fixture directly (every fixture node
 // is one the stores project, so the stores must give the same answers).
 func project(f fixture) *graph.Projection {
-	p := &graph.Projection{ChainID: f.chain, Revision: 1,
-		Nodes: slices.Clone(f.nodes), Edges: slices.Clone(f.edges)}
-	slices.SortFunc(p.Nodes, func(a, b graph.Node) int { return strings.Compare(a.ID, b.ID) })
-	slices.SortFunc(p.Edges, func(a, b graph.Edge) int { return strings.Compare(a.Key().String(), b.Key().String()) })
-	return p
+	return graph.NewProjection(f.chain, 1, f.nodes, f.edges)
 }
 
 // summary renders the parts of a report the expectations pin down, one
@@ -319,8 +314,8 @@ func checkReasons(t *testing.T, r *graph.Report) {
 	}
 }
 
-// TestDeterministic: the report does not depend on the order of the
-// projection's nodes and edges.
+// TestDeterministic: the report does not depend on the order the records
+// reach graph.NewProjection in.
 func TestDeterministic(t *testing.T) {
 	for _, f := range fixtures() {
 		t.Run(f.name, func(t *testing.T) {
@@ -331,9 +326,7 @@ func TestDeterministic(t *testing.T) {
 			wj, _ := json.Marshal(want)
 			rng := rand.New(rand.NewPCG(1, 2))
 			for i := 0; i < 5; i++ {
-				p := project(f)
-				rng.Shuffle(len(p.Nodes), func(a, b int) { p.Nodes[a], p.Nodes[b] = p.Nodes[b], p.Nodes[a] })
-				rng.Shuffle(len(p.Edges), func(a, b int) { p.Edges[a], p.Edges[b] = p.Edges[b], p.Edges[a] })
+				p := shuffled(project(f), rng.Uint64())
 				got, err := graph.Analyze(p, graph.Options{})
 				if err != nil {
 					t.Fatal(err)
@@ -500,14 +493,14 @@ func TestProjectionCache(t *testing.T) {
 // TestHighTechFlagWithoutTier: a firm flagged highTech counts in H(s)
 // whatever its tier, so its segment is not NO_LEADER_OR_HIGH_TECH.
 func TestHighTechFlagWithoutTier(t *testing.T) {
-	p := &graph.Projection{ChainID: "chain:x", Nodes: []graph.Node{
+	p := graph.NewProjection("chain:x", 0, []graph.Node{
 		nd("chain:x", graph.KindChain, "X", nil),
 		ent("ent:s", "S", "Yangpu", "SME", map[string]any{"highTech": true}),
 		seg("seg:x", "chain:x", "X1", "UPSTREAM", 1),
-	}, Edges: []graph.Edge{
+	}, []graph.Edge{
 		ed(graph.RelHasSegment, "chain:x", "seg:x"),
 		ed(graph.RelOperatesIn, "ent:s", "seg:x"),
-	}}
+	})
 	r, err := graph.Analyze(p, graph.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -567,7 +560,7 @@ func TestEdgeCases(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			r, err := graph.Analyze(&graph.Projection{ChainID: "chain:e", Nodes: tc.nodes, Edges: tc.edges}, graph.Options{})
+			r, err := graph.Analyze(graph.NewProjection("chain:e", 0, tc.nodes, tc.edges), graph.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}

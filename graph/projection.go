@@ -1,58 +1,440 @@
 package graph
 
-// A Projection carries what the analyses read and nothing more, so that the
-// projection of a large chain stays cheap to extract and to hold: every
-// node's id, kind, name, nameZh and provenance and, of its kind properties,
-// only ProjectedNodeProps; every edge's type, ends and provenance and, of
-// its properties, only ProjectedEdgeProps. Aliases and every other property
-// are left out (GraphQL reads them from the store by id when asked).
-// projection_test.go checks that the analyses read no other property.
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// A Projection carries what the analyses read and nothing more, in a
+// compact form, so that the projection of a large chain stays cheap to
+// extract, to hold and to collect: every node's id, kind, name, nameZh,
+// provenance (a position in a shared table) and, of its kind properties, only ProjectedNodeProps, typed
+// (Facts, no map per node); every edge's type, ends (positions in Nodes),
+// provenance (a position in a shared table: facts repeat a few records) and,
+// of its properties, only ProjectedEdgeProps ("share"). Aliases and every
+// other property are left out (GraphQL reads them from the store by id
+// when asked). The compiler keeps the analyses to these fields.
+//
+// Measured at 100,000 synthetic enterprises (the largest chain: 37k nodes,
+// 66k edges), against the earlier form (graph.Node / graph.Edge with a
+// property map each): docs/analysis.md "Performance".
 var (
 	ProjectedNodeProps = []string{"chainId", "chainMaster", "highTech", "maturity", "order", "policyWeight", "region", "revenue", "specialised", "stage", "tier"}
 	ProjectedEdgeProps = []string{"share"}
 )
 
-var (
-	projectedNode = setOfStrings(ProjectedNodeProps)
-	projectedEdge = setOfStrings(ProjectedEdgeProps)
-)
-
-func setOfStrings(l []string) map[string]bool {
-	m := make(map[string]bool, len(l))
-	for _, s := range l {
-		m[s] = true
+var projectedNode = func() map[string]int {
+	m := make(map[string]int, len(ProjectedNodeProps))
+	for i, k := range ProjectedNodeProps {
+		m[k] = i
 	}
 	return m
-}
+}()
 
 // IsProjectedNodeProp and IsProjectedEdgeProp say whether a Projection
 // carries the node (edge) property k.
-func IsProjectedNodeProp(k string) bool { return projectedNode[k] }
-func IsProjectedEdgeProp(k string) bool { return projectedEdge[k] }
+func IsProjectedNodeProp(k string) bool { _, ok := projectedNode[k]; return ok }
+func IsProjectedEdgeProp(k string) bool { return k == "share" }
 
-// ProjectedNode returns n as a Projection carries it (Props trimmed, no
-// aliases; Props nil when nothing is left). n is not modified.
+// FactIndex returns k's position in ProjectedNodeProps (the bit of k in a
+// FactSet), or -1.
+func FactIndex(k string) int {
+	if i, ok := projectedNode[k]; ok {
+		return i
+	}
+	return -1
+}
+
+// ProjectedNode returns n as a Projection carries it, as a graph.Node
+// (Props trimmed to ProjectedNodeProps, no aliases; Props nil when nothing
+// is left). n is not modified.
 func ProjectedNode(n Node) Node {
 	n.Aliases = nil
-	n.Props = trimProps(n.Props, projectedNode)
-	return n
-}
-
-// ProjectedEdge returns e as a Projection carries it.
-func ProjectedEdge(e Edge) Edge {
-	e.Props = trimProps(e.Props, projectedEdge)
-	return e
-}
-
-func trimProps(m map[string]any, keep map[string]bool) map[string]any {
 	var out map[string]any
-	for k, v := range m {
-		if keep[k] {
+	for k, v := range n.Props {
+		if IsProjectedNodeProp(k) {
 			if out == nil {
-				out = make(map[string]any, len(keep))
+				out = make(map[string]any, len(ProjectedNodeProps))
 			}
 			out[k] = v
 		}
 	}
+	n.Props = out
+	return n
+}
+
+// ProjectedEdge returns e as a Projection carries it, as a graph.Edge.
+func ProjectedEdge(e Edge) Edge {
+	var out map[string]any
+	if v, ok := e.Props["share"]; ok {
+		out = map[string]any{"share": v}
+	}
+	e.Props = out
+	return e
+}
+
+// FactSet says which of ProjectedNodeProps a node has: bit i for
+// ProjectedNodeProps[i].
+type FactSet uint16
+
+// Has reports whether the property with FactIndex i is set.
+func (s FactSet) Has(i int) bool { return s&(1<<i) != 0 }
+
+// The bits of FactSet, in ProjectedNodeProps' order.
+const (
+	FactChainID FactSet = 1 << iota
+	FactChainMaster
+	FactHighTech
+	FactMaturity
+	FactOrder
+	FactPolicyWeight
+	FactRegion
+	FactRevenue
+	FactSpecialised
+	FactStage
+	FactTier
+)
+
+// Facts are a node's ProjectedNodeProps, typed. A property that is absent,
+// or whose value has another type, is unset (its bit clear, its field
+// zero): as a read of the property map with a type assertion would find
+// it. Integers read float values truncated; floats read integers.
+type Facts struct {
+	Set                                FactSet `json:"-"`
+	ChainMaster, HighTech, Specialised bool
+	Maturity, Order                    int64
+	PolicyWeight, Revenue              float64
+	ChainID, Region, Stage, Tier       string
+}
+
+// SetProp sets property k (one of ProjectedNodeProps) from a stored value.
+// It returns false when k is not projected or v has the wrong type.
+func (f *Facts) SetProp(k string, v any) bool {
+	i := FactIndex(k)
+	if i < 0 {
+		return false
+	}
+	return f.SetIndex(i, v)
+}
+
+// SetIndex is SetProp for the property with FactIndex i.
+func (f *Facts) SetIndex(i int, v any) bool {
+	bit := FactSet(1) << i
+	switch bit {
+	case FactChainID, FactRegion, FactStage, FactTier:
+		s, ok := v.(string)
+		if !ok {
+			return false
+		}
+		switch bit {
+		case FactChainID:
+			f.ChainID = s
+		case FactRegion:
+			f.Region = s
+		case FactStage:
+			f.Stage = s
+		default:
+			f.Tier = s
+		}
+	case FactChainMaster, FactHighTech, FactSpecialised:
+		b, ok := v.(bool)
+		if !ok {
+			return false
+		}
+		switch bit {
+		case FactChainMaster:
+			f.ChainMaster = b
+		case FactHighTech:
+			f.HighTech = b
+		default:
+			f.Specialised = b
+		}
+	case FactMaturity, FactOrder:
+		var n int64
+		switch x := v.(type) {
+		case int64:
+			n = x
+		case int:
+			n = int64(x)
+		case float64:
+			n = int64(x)
+		default:
+			return false
+		}
+		if bit == FactMaturity {
+			f.Maturity = n
+		} else {
+			f.Order = n
+		}
+	case FactPolicyWeight, FactRevenue:
+		x, ok := asFloat(v)
+		if !ok {
+			return false
+		}
+		if bit == FactPolicyWeight {
+			f.PolicyWeight = x
+		} else {
+			f.Revenue = x
+		}
+	default:
+		return false
+	}
+	f.Set |= bit
+	return true
+}
+
+func asFloat(v any) (float64, bool) {
+	switch x := v.(type) {
+	case float64:
+		return x, true
+	case int64:
+		return float64(x), true
+	case int:
+		return float64(x), true
+	}
+	return 0, false
+}
+
+// FactsOf reads the projected properties of a property map.
+func FactsOf(props map[string]any) Facts {
+	var f Facts
+	for k, v := range props {
+		f.SetProp(k, v)
+	}
+	return f
+}
+
+// Props returns the facts as a property map (nil when none is set).
+func (f Facts) Props() map[string]any {
+	if f.Set == 0 {
+		return nil
+	}
+	m := make(map[string]any, 4)
+	for i, k := range ProjectedNodeProps {
+		if !f.Set.Has(i) {
+			continue
+		}
+		var v any
+		switch FactSet(1) << i {
+		case FactChainID:
+			v = f.ChainID
+		case FactChainMaster:
+			v = f.ChainMaster
+		case FactHighTech:
+			v = f.HighTech
+		case FactMaturity:
+			v = f.Maturity
+		case FactOrder:
+			v = f.Order
+		case FactPolicyWeight:
+			v = f.PolicyWeight
+		case FactRegion:
+			v = f.Region
+		case FactRevenue:
+			v = f.Revenue
+		case FactSpecialised:
+			v = f.Specialised
+		case FactStage:
+			v = f.Stage
+		case FactTier:
+			v = f.Tier
+		}
+		m[k] = v
+	}
+	return m
+}
+
+// ProjNode is a node as a Projection carries it.
+type ProjNode struct {
+	ID     string `json:"id"`
+	Kind   Kind   `json:"kind"`
+	Name   string `json:"name"`
+	NameZh string `json:"nameZh,omitempty"`
+	Prov   int32  `json:"prov"` // position in Projection.Provs
+	Facts  Facts  `json:"facts"`
+}
+
+// ProjEdge is an edge as a Projection carries it: 24 bytes, no pointer.
+type ProjEdge struct {
+	From, To int32   // positions in Projection.Nodes
+	Prov     int32   // position in Projection.Provs
+	Rel      uint8   // position of its type in Rels
+	HasShare bool    // the edge has a "share" (a float, or an integer read as one)
+	Share    float64 // its value
+}
+
+// Type returns the edge's relation type.
+func (e ProjEdge) Type() RelType { return Rels[e.Rel].Type }
+
+// RelIndex returns t's position in Rels.
+func RelIndex(t RelType) (uint8, bool) {
+	i, ok := relPos[t]
+	return i, ok
+}
+
+var relPos = func() map[RelType]uint8 {
+	m := make(map[RelType]uint8, len(Rels))
+	for i, r := range Rels {
+		m[r.Type] = uint8(i)
+	}
+	return m
+}()
+
+// RelNameRank orders positions in Rels by type name: the order of a
+// Projection's edges.
+var RelNameRank = func() []uint8 {
+	idx := make([]int, len(Rels))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(a, b int) int { return strings.Compare(string(Rels[a].Type), string(Rels[b].Type)) })
+	rank := make([]uint8, len(Rels))
+	for r, i := range idx {
+		rank[i] = uint8(r)
+	}
+	return rank
+}()
+
+// Node returns node i as a graph.Node (Props from its facts).
+func (p *Projection) Node(i int) Node {
+	n := &p.Nodes[i]
+	return Node{ID: n.ID, Kind: n.Kind, Name: n.Name, NameZh: n.NameZh, Props: n.Facts.Props(), Prov: p.Provs[n.Prov]}
+}
+
+// Edge returns edge i as a graph.Edge.
+func (p *Projection) Edge(i int) Edge {
+	e := &p.Edges[i]
+	out := Edge{Type: e.Type(), From: p.Nodes[e.From].ID, To: p.Nodes[e.To].ID, Prov: p.Provs[e.Prov]}
+	if e.HasShare {
+		out.Props = map[string]any{"share": e.Share}
+	}
 	return out
+}
+
+// FullNodes and FullEdges return every node (edge) as Node (Edge) returns it:
+// for tests, comparisons and debugging, not for the analyses' hot path.
+func (p *Projection) FullNodes() []Node {
+	out := make([]Node, len(p.Nodes))
+	for i := range p.Nodes {
+		out[i] = p.Node(i)
+	}
+	return out
+}
+
+func (p *Projection) FullEdges() []Edge {
+	out := make([]Edge, len(p.Edges))
+	for i := range p.Edges {
+		out[i] = p.Edge(i)
+	}
+	return out
+}
+
+// Find returns the position of the node with this id (binary search).
+func (p *Projection) Find(id string) (int, bool) {
+	return slices.BinarySearchFunc(p.Nodes, id, func(n ProjNode, id string) int { return strings.Compare(n.ID, id) })
+}
+
+// Check verifies the form every store returns: node ids sorted and
+// distinct, edge ends and provenance in range, relation types in Rels,
+// edges sorted by (type name, from, to). The analyses call it (linear, a
+// fraction of their time).
+func (p *Projection) Check() error {
+	for i := 1; i < len(p.Nodes); i++ {
+		if p.Nodes[i-1].ID >= p.Nodes[i].ID {
+			return Errorf(CodeInternal, "projection of %q: nodes not sorted by id at %d (%q, %q)", p.ChainID, i, p.Nodes[i-1].ID, p.Nodes[i].ID)
+		}
+	}
+	for i := range p.Nodes {
+		if pr := p.Nodes[i].Prov; pr < 0 || int(pr) >= len(p.Provs) {
+			return Errorf(CodeInternal, "projection of %q: node %q provenance %d out of range", p.ChainID, p.Nodes[i].ID, pr)
+		}
+	}
+	n := int32(len(p.Nodes))
+	for i := range p.Edges {
+		e := &p.Edges[i]
+		if e.From < 0 || e.From >= n || e.To < 0 || e.To >= n || e.Prov < 0 || int(e.Prov) >= len(p.Provs) || int(e.Rel) >= len(Rels) {
+			return Errorf(CodeInternal, "projection of %q: edge %d out of range: %+v", p.ChainID, i, *e)
+		}
+		if i > 0 && compareProjEdges(&p.Edges[i-1], e) > 0 {
+			return Errorf(CodeInternal, "projection of %q: edges not sorted at %d", p.ChainID, i)
+		}
+	}
+	return nil
+}
+
+func compareProjEdges(a, b *ProjEdge) int {
+	return cmp.Or(cmp.Compare(RelNameRank[a.Rel], RelNameRank[b.Rel]), cmp.Compare(a.From, b.From), cmp.Compare(a.To, b.To))
+}
+
+// SortProjEdges sorts edges into a Projection's order.
+func SortProjEdges(edges []ProjEdge) {
+	slices.SortStableFunc(edges, func(a, b ProjEdge) int { return compareProjEdges(&a, &b) })
+}
+
+// ProvTable interns provenance records for a Projection's Provs.
+type ProvTable struct {
+	List []Provenance
+	idx  map[Provenance]int32
+}
+
+// Add returns pr's position in t.List, appending it if new.
+func (t *ProvTable) Add(pr Provenance) int32 {
+	if i, ok := t.idx[pr]; ok {
+		return i
+	}
+	if t.idx == nil {
+		t.idx = map[Provenance]int32{}
+	}
+	i := int32(len(t.List))
+	t.List = append(t.List, pr)
+	t.idx[pr] = i
+	return i
+}
+
+// NewProjection builds a Projection from full nodes and edges, as a store
+// would return it: nodes sorted by id (for a repeated id the last wins),
+// trimmed to their facts; edges whose ends are both among the nodes and
+// whose type is in Rels, sorted, with their provenance interned. For
+// tests, fixtures and stores that read full records.
+func NewProjection(chainID string, rev int64, nodes []Node, edges []Edge) *Projection {
+	p := &Projection{ChainID: chainID, Revision: rev}
+	var provs ProvTable
+	order := make([]int, len(nodes))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return strings.Compare(nodes[a].ID, nodes[b].ID) })
+	for k, i := range order {
+		if k+1 < len(order) && nodes[order[k+1]].ID == nodes[i].ID {
+			continue
+		}
+		n := &nodes[i]
+		p.Nodes = append(p.Nodes, ProjNode{ID: n.ID, Kind: n.Kind, Name: n.Name, NameZh: n.NameZh, Prov: provs.Add(n.Prov), Facts: FactsOf(n.Props)})
+	}
+	for _, e := range edges {
+		from, ok1 := p.Find(e.From)
+		to, ok2 := p.Find(e.To)
+		rel, ok3 := RelIndex(e.Type)
+		if !ok1 || !ok2 || !ok3 {
+			continue
+		}
+		pe := ProjEdge{From: int32(from), To: int32(to), Rel: rel, Prov: provs.Add(e.Prov)}
+		if v, ok := e.Props["share"]; ok {
+			pe.Share, pe.HasShare = asFloat(v)
+		}
+		p.Edges = append(p.Edges, pe)
+	}
+	SortProjEdges(p.Edges)
+	p.Provs = provs.List
+	if p.Provs == nil {
+		p.Provs = []Provenance{}
+	}
+	return p
+}
+
+// String summarises a projection (for test failures).
+func (p *Projection) String() string {
+	return fmt.Sprintf("projection of %s at revision %d: %d nodes, %d edges, %d edge provenance records", p.ChainID, p.Revision, len(p.Nodes), len(p.Edges), len(p.Provs))
 }

@@ -173,11 +173,15 @@ type Path struct {
 // / a required field, MASTERS the chain or LEADS it; the achievements those
 // actors PRODUCED and what they were valued, validated and transferred
 // through; and every edge among all of these nodes (one hop of context).
-// Nodes and edges carry only what the analyses read (see projection.go:
-// ProjectedNode, ProjectedEdge).
+// Nodes and edges carry only what the analyses read, compactly (see
+// projection.go: ProjNode, ProjEdge; Node and Edge give the full form).
 type Projection struct {
-	ChainID  string `json:"chainId"`
-	Revision int64  `json:"revision"`
-	Nodes    []Node `json:"nodes"` // sorted by id
-	Edges    []Edge `json:"edges"` // sorted by type, from, to
+	ChainID  string     `json:"chainId"`
+	Revision int64      `json:"revision"`
+	Nodes    []ProjNode `json:"nodes"` // sorted by id, ids distinct
+	Edges    []ProjEdge `json:"edges"` // sorted by type name, from, to (positions in Nodes)
+	// Provs holds the provenance records of nodes and edges (ProjNode.Prov,
+	// ProjEdge.Prov), each once or a few times: facts of one source and
+	// date share one.
+	Provs []Provenance `json:"provenance"`
 }

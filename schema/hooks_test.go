@@ -30,7 +30,7 @@ func TestChainFieldHooks(t *testing.T) {
 				}
 				n := 0
 				for _, node := range proj.Nodes {
-					if node.Kind == "Segment" && node.Props["chainId"] == id {
+					if node.Kind == "Segment" && node.Facts.ChainID == id {
 						n++
 					}
 				}

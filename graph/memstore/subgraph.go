@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"chainkg/graph"
 )
@@ -231,8 +232,8 @@ func (s *Store) Projection(ctx context.Context, chainID string) (*graph.Projecti
 		return nil, err
 	}
 	ne := s.order(sc, nil)
-	nodes, edges := s.projectOut(sc, ne)
-	return &graph.Projection{ChainID: chainID, Revision: s.rev, Nodes: nodes, Edges: edges}, nil
+	nodes, edges, provs := s.projectOut(sc, ne)
+	return &graph.Projection{ChainID: chainID, Revision: s.rev, Nodes: nodes, Edges: edges, Provs: provs}, nil
 }
 
 // expand appends to dst the far ends of the edges of relation rel at each
@@ -314,51 +315,98 @@ func (s *Store) collectChain(sc *scratch, chain uint32) {
 }
 
 // projectOut materialises the ordered subgraph in sc as a Projection
-// carries it (graph.ProjectedNode, graph.ProjectedEdge): each into one
-// slice allocated at its final size, through the shapes' plans.
-func (s *Store) projectOut(sc *scratch, ne int) ([]graph.Node, []graph.Edge) {
-	nodes := make([]graph.Node, len(sc.nks))
+// carries it (graph.ProjNode, graph.ProjEdge): each into one slice
+// allocated at its final size, through the shapes' plans, with the
+// provenance records interned (provInterner).
+func (s *Store) projectOut(sc *scratch, ne int) ([]graph.ProjNode, []graph.ProjEdge, []graph.Provenance) {
+	var pi provInterner
+	nodes := make([]graph.ProjNode, len(sc.nks))
 	for i, nk := range sc.nks {
 		r := &s.nodes[uint32(nk)]
 		n := &nodes[i]
 		n.ID, n.Kind = r.id, graph.Kinds[r.kind].Kind
-		s.projN[r.shape].fill(r.vals, &n.Prov, &n.Props, n)
+		plan := &s.projN[r.shape]
+		plan.fillNode(r.vals, n)
+		n.Prov = pi.intern(plan, r.vals)
 	}
-	edges := make([]graph.Edge, ne)
+	edges := make([]graph.ProjEdge, ne)
 	i := 0
 	for _, l := range sc.byType {
 		for _, ek := range l {
 			r := &s.edges[ek.j]
 			e := &edges[i]
 			i++
-			e.Type = graph.Rels[r.typ-1].Type
-			e.From, e.To = nodes[ek.key>>32].ID, nodes[uint32(ek.key)].ID
-			s.projE[r.shape].fill(r.vals, &e.Prov, &e.Props, nil)
+			e.Rel = r.typ - 1
+			e.From, e.To = int32(ek.key>>32), int32(uint32(ek.key))
+			plan := &s.projE[r.shape]
+			e.Share, e.HasShare = plan.share(r.vals)
+			e.Prov = pi.intern(plan, r.vals)
 		}
 	}
-	return nodes, edges
+	if pi.list == nil {
+		pi.list = []graph.Provenance{}
+	}
+	return nodes, edges, pi.list
+}
+
+// provInterner numbers the distinct provenance records of a projection.
+// A record is known by the identity of its stored values (the interface
+// words of each provenance value: interned strings and numbers share one
+// box, so a source and date repeated over 100,000 records are one key),
+// which costs a small fixed-size hash instead of hashing the strings.
+// Equal keys hold equal values; equal values under different keys (values
+// not interned) are listed twice, which the analyses do not mind.
+type provInterner struct {
+	idx  map[provKey]int32
+	list []graph.Provenance
+}
+
+type provKey [nProvRoles][2]unsafe.Pointer
+
+const nProvRoles = int(roleUpdatedAt-roleSource) + 1
+
+func (pi *provInterner) intern(plan *projPlan, vals []any) int32 {
+	var k provKey
+	for _, st := range plan.prov {
+		k[st.role-roleSource] = *(*[2]unsafe.Pointer)(unsafe.Pointer(&vals[st.pos]))
+	}
+	if i, ok := pi.idx[k]; ok {
+		return i
+	}
+	if pi.idx == nil {
+		pi.idx = make(map[provKey]int32, 16)
+	}
+	var pr graph.Provenance
+	for _, st := range plan.prov {
+		setProv(&pr, st.role, vals[st.pos])
+	}
+	i := int32(len(pi.list))
+	pi.list = append(pi.list, pr)
+	pi.idx[k] = i
+	return i
 }
 
 // projPlan lists, for one shape, the values a Projection carries and where
 // each goes, so that materialising a node or edge for a projection visits
-// only those and sizes its Props map exactly. Every shape has one plan for
-// nodes (s.projN) and one for edges (s.projE), made with the shape.
+// only those. Every shape has one plan for nodes (s.projN) and one for
+// edges (s.projE), made with the shape.
 type projPlan struct {
-	steps  []projStep
-	nProps int // steps with roleProp
+	steps []projStep // names and properties
+	prov  []projStep // provenance values
 }
 
 // projStep is one value of a projPlan: vals[pos] goes to the field its role
-// names, or to Props[key] for roleProp.
+// names; for roleProp, to the node fact with FactIndex fact (nodes) or to
+// the share (edges).
 type projStep struct {
-	key  string
 	pos  uint16
 	role role
+	fact int8
 }
 
 // newPlan makes the plan of shape keys for nodes (node) or edges: names and
 // provenance always (names only for nodes), aliases never, and the
-// properties graph.ProjectedNode (ProjectedEdge) keeps.
+// properties a Projection carries (graph.ProjectedNodeProps, "share").
 func (s *Store) newPlan(keys []uint16, node bool) projPlan {
 	var p projPlan
 	for i, k := range keys {
@@ -366,6 +414,11 @@ func (s *Store) newPlan(keys []uint16, node bool) projPlan {
 		if r == roleAliases && node {
 			continue
 		}
+		if r >= roleSource {
+			p.prov = append(p.prov, projStep{pos: uint16(i), role: r})
+			continue
+		}
+		fact := -1
 		if r == roleProp || !node && (r == roleName || r == roleNameZh || r == roleAliases) {
 			keep := s.keyProjE
 			if node {
@@ -375,42 +428,56 @@ func (s *Store) newPlan(keys []uint16, node bool) projPlan {
 				continue
 			}
 			r = roleProp
-			p.nProps++
+			if node {
+				fact = graph.FactIndex(s.keys[k])
+			}
 		}
-		p.steps = append(p.steps, projStep{key: s.keys[k], pos: uint16(i), role: r})
+		p.steps = append(p.steps, projStep{pos: uint16(i), role: r, fact: int8(fact)})
 	}
 	return p
 }
 
-// fill sets what the plan names from vals: provenance, Props (allocated
-// when the plan has properties) and, for a node (n not nil), its names.
-func (p *projPlan) fill(vals []any, prov *graph.Provenance, props *map[string]any, n *graph.Node) {
-	var m map[string]any
-	if p.nProps > 0 {
-		m = make(map[string]any, p.nProps)
-		*props = m
-	}
+// fillNode sets n's names and facts from vals.
+func (p *projPlan) fillNode(vals []any, n *graph.ProjNode) {
 	for _, st := range p.steps {
 		v := vals[st.pos]
 		switch st.role {
 		case roleProp:
-			m[st.key] = v
+			n.Facts.SetIndex(int(st.fact), v)
 		case roleName:
 			n.Name = v.(string)
 		case roleNameZh:
 			n.NameZh = v.(string)
-		case roleSource:
-			prov.Source = v.(string)
-		case roleAsOf:
-			prov.AsOf = v.(string)
-		case roleConfidence:
-			prov.Confidence, _ = v.(float64)
-		case roleEvidence:
-			prov.Evidence = v.(string)
-		case roleUpdatedBy:
-			prov.UpdatedBy = v.(string)
-		case roleUpdatedAt:
-			prov.UpdatedAt = v.(string)
 		}
+	}
+}
+
+// share returns an edge's share from vals (its only projected property).
+func (p *projPlan) share(vals []any) (float64, bool) {
+	for _, st := range p.steps {
+		switch x := vals[st.pos].(type) {
+		case float64:
+			return x, true
+		case int64:
+			return float64(x), true
+		}
+	}
+	return 0, false
+}
+
+func setProv(prov *graph.Provenance, r role, v any) {
+	switch r {
+	case roleSource:
+		prov.Source = v.(string)
+	case roleAsOf:
+		prov.AsOf = v.(string)
+	case roleConfidence:
+		prov.Confidence, _ = v.(float64)
+	case roleEvidence:
+		prov.Evidence = v.(string)
+	case roleUpdatedBy:
+		prov.UpdatedBy = v.(string)
+	case roleUpdatedAt:
+		prov.UpdatedAt = v.(string)
 	}
 }

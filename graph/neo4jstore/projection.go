@@ -92,12 +92,13 @@ func (s *Store) Projection(ctx context.Context, chainID string) (*graph.Projecti
 }
 
 // decodeProjection turns projectionCypher's node rows ([internal id,
-// labels, properties, outgoing edges]) into a sorted
-// projection. The driver's property maps are fresh per value, so they
-// become the nodes' and edges' Props in place (special keys removed,
-// values normalised) instead of being copied.
+// labels, properties, outgoing edges]) into a sorted projection in the
+// compact form (graph.ProjNode, graph.ProjEdge): only the projected
+// properties are read from the driver's maps; edge provenance records are
+// interned.
 func decodeProjection(rows [][]any) *graph.Projection {
-	nodes := make([]graph.Node, len(rows))
+	nodes := make([]graph.ProjNode, len(rows))
+	var provs graph.ProvTable
 	index := make(map[int64]int32, len(rows)) // internal id -> position in nodes
 	outs := make([][]any, len(rows))
 	for i, row := range rows {
@@ -105,18 +106,26 @@ func decodeProjection(rows [][]any) *graph.Projection {
 			continue
 		}
 		index[toInt64(row[0])] = int32(i)
-		nodes[i] = nodeFromMap(kindFromLabels(row[1]), row[2])
+		var pr graph.Provenance
+		nodes[i] = projNode(kindFromLabels(row[1]), row[2], &pr)
+		nodes[i].Prov = provs.Add(pr)
 		outs[i], _ = row[3].([]any)
 	}
-	// Edges: keep those whose target is in the set; order them through a
-	// slice of small keys, then materialise once.
-	type edgeKey struct {
-		typ      graph.RelType
-		from, to int32
-		props    any
+	// Nodes by id: sort a permutation; pos maps a row to its position.
+	perm := make([]int32, len(nodes))
+	for i := range perm {
+		perm[i] = int32(i)
 	}
-	var keys []edgeKey
-	types := map[string]graph.RelType{}
+	slices.SortFunc(perm, func(a, b int32) int { return strings.Compare(nodes[a].ID, nodes[b].ID) })
+	pos := make([]int32, len(nodes))
+	sorted := make([]graph.ProjNode, len(nodes))
+	for k, i := range perm {
+		pos[i] = int32(k)
+		sorted[k] = nodes[i]
+	}
+	// Edges: keep those whose target is in the set.
+	var edges []graph.ProjEdge
+	rels := map[string]uint8{}
 	for i, os := range outs {
 		for _, o := range os {
 			e, _ := o.([]any)
@@ -128,52 +137,43 @@ func decodeProjection(rows [][]any) *graph.Projection {
 				continue
 			}
 			t := str(e[0])
-			rt, ok := types[t]
+			rel, ok := rels[t]
 			if !ok {
-				rt = graph.RelType(t)
-				types[t] = rt
+				if rel, ok = graph.RelIndex(graph.RelType(t)); !ok {
+					continue // not in the vocabulary: no analysis reads it
+				}
+				rels[t] = rel
 			}
-			keys = append(keys, edgeKey{rt, int32(i), to, e[2]})
+			pe := graph.ProjEdge{From: pos[i], To: pos[to], Rel: rel}
+			var pr graph.Provenance
+			m, _ := e[2].(map[string]any)
+			for k, v := range m {
+				if takeProv(&pr, k, v) || k != "share" {
+					continue
+				}
+				switch x := graph.Normalize(v).(type) {
+				case float64:
+					pe.Share, pe.HasShare = x, true
+				case int64:
+					pe.Share, pe.HasShare = float64(x), true
+				}
+			}
+			pe.Prov = provs.Add(pr)
+			edges = append(edges, pe)
 		}
 	}
-	// Nodes by id: sort a permutation, then remap the edge ends.
-	perm := make([]int32, len(nodes))
-	for i := range perm {
-		perm[i] = int32(i)
+	graph.SortProjEdges(edges)
+	if provs.List == nil {
+		provs.List = []graph.Provenance{}
 	}
-	slices.SortFunc(perm, func(a, b int32) int { return strings.Compare(nodes[a].ID, nodes[b].ID) })
-	pos := make([]int32, len(nodes))
-	sorted := make([]graph.Node, len(nodes))
-	for k, i := range perm {
-		pos[i] = int32(k)
-		sorted[k] = nodes[i]
-	}
-	for i := range keys {
-		keys[i].from, keys[i].to = pos[keys[i].from], pos[keys[i].to]
-	}
-	// Positions follow id order, so (type, from position, to position) is
-	// (type, from id, to id).
-	slices.SortFunc(keys, func(a, b edgeKey) int {
-		if a.typ != b.typ {
-			return strings.Compare(string(a.typ), string(b.typ))
-		}
-		if a.from != b.from {
-			return int(a.from - b.from)
-		}
-		return int(a.to - b.to)
-	})
-	edges := make([]graph.Edge, len(keys))
-	for i, k := range keys {
-		edges[i] = edgeFromMap(k.typ, sorted[k.from].ID, sorted[k.to].ID, k.props)
-	}
-	return &graph.Projection{Nodes: sorted, Edges: edges}
+	return &graph.Projection{Nodes: sorted, Edges: edges, Provs: provs.List}
 }
 
-// nodeFromMap is graph.NodeFromProps that keeps the map as Props, less
-// what a projection does not carry (graph.ProjectedNode).
-func nodeFromMap(kind graph.Kind, props any) graph.Node {
+// projNode reads a node's names and projected properties from its storage
+// property map, and its provenance into pr.
+func projNode(kind graph.Kind, props any, pr *graph.Provenance) graph.ProjNode {
 	m, _ := props.(map[string]any)
-	n := graph.Node{Kind: kind}
+	n := graph.ProjNode{Kind: kind}
 	for k, v := range m {
 		switch k {
 		case graph.PropID:
@@ -183,35 +183,14 @@ func nodeFromMap(kind graph.Kind, props any) graph.Node {
 		case graph.PropNameZh:
 			n.NameZh, _ = v.(string)
 		default:
-			if !takeProv(&n.Prov, k, v) && graph.IsProjectedNodeProp(k) {
-				m[k] = graph.Normalize(v)
-				continue
+			if !takeProv(pr, k, v) {
+				if i := graph.FactIndex(k); i >= 0 {
+					n.Facts.SetIndex(i, graph.Normalize(v))
+				}
 			}
 		}
-		delete(m, k)
-	}
-	if len(m) > 0 {
-		n.Props = m
 	}
 	return n
-}
-
-// edgeFromMap is graph.EdgeFromProps that keeps the map as Props, less
-// what a projection does not carry (graph.ProjectedEdge).
-func edgeFromMap(t graph.RelType, from, to string, props any) graph.Edge {
-	m, _ := props.(map[string]any)
-	e := graph.Edge{Type: t, From: from, To: to}
-	for k, v := range m {
-		if takeProv(&e.Prov, k, v) || !graph.IsProjectedEdgeProp(k) {
-			delete(m, k)
-			continue
-		}
-		m[k] = graph.Normalize(v)
-	}
-	if len(m) > 0 {
-		e.Props = m
-	}
-	return e
 }
 
 // takeProv sets a provenance field from storage property k, as

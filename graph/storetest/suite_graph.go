@@ -286,7 +286,7 @@ func testPathsParallel(t *testing.T, s graph.Store) {
 // testProjection: exactly the node set graph.Projection's doc comment lists
 // (see the package comment for how the suite reads it), every edge among
 // those nodes, sorted, with the current revision, each node and edge
-// carrying exactly what graph.ProjectedNode / ProjectedEdge keep.
+// carrying exactly what a graph.Projection keeps (graph.NewProjection).
 func testProjection(t *testing.T, s graph.Store) {
 	nodes, edges := Fixture()
 	Load(t, s, nodes, edges)
@@ -323,17 +323,18 @@ func testProjection(t *testing.T, s graph.Store) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := &graph.Projection{ChainID: tc.chain, Revision: rev(t, s), Nodes: pick(nodes, tc.want), Edges: among(edges, tc.want)}
-			// Only what the analyses read (graph.ProjectedNode, ProjectedEdge).
-			for i := range want.Nodes {
-				want.Nodes[i] = graph.ProjectedNode(want.Nodes[i])
+			if err := got.Check(); err != nil {
+				t.Fatal(err)
 			}
-			for i := range want.Edges {
-				want.Edges[i] = graph.ProjectedEdge(want.Edges[i])
+			if got.ChainID != tc.chain || got.Revision != rev(t, s) {
+				t.Errorf("projection of %s at revision %d, want %s at %d", got.ChainID, got.Revision, tc.chain, rev(t, s))
 			}
-			g := *got
-			g.Nodes, g.Edges = tidyNodes(g.Nodes), tidyEdges(g.Edges)
-			same(t, "projection", &g, want)
+			// Only what the analyses read, in the compact form
+			// (graph.NewProjection builds it from the full records), then
+			// compared as full records.
+			want := graph.NewProjection(tc.chain, rev(t, s), pick(nodes, tc.want), among(edges, tc.want))
+			same(t, "projection nodes", tidyNodes(got.FullNodes()), tidyNodes(want.FullNodes()))
+			same(t, "projection edges", tidyEdges(got.FullEdges()), tidyEdges(want.FullEdges()))
 		})
 	}
 	for _, id := range []string{"chain:ghost", "seg:ai-data"} {
