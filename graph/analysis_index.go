@@ -143,7 +143,9 @@ func newIndex(p *Projection, opt Options) (*index, error) {
 	if err := opt.Validate(); err != nil {
 		return nil, err
 	}
-	if err := p.Check(); err != nil {
+	// The edges' form is checked before the adjacency reads their ends;
+	// the nodes' (id order) beside the node facts.
+	if err := p.CheckEdges(); err != nil {
 		return nil, err
 	}
 	ix := &index{p: p, opt: opt, scratch: scratchPool.Get().(*scratch), info: make([]nodeInfo, len(p.Nodes))}
@@ -151,7 +153,11 @@ func newIndex(p *Projection, opt Options) (*index, error) {
 	// and provenance) and the adjacency (a pass over the edges' ends) are
 	// independent: with a spare core they overlap.
 	var own []int32 // the chain's segments by their chainId
+	var nodesErr error
 	facts := func() {
+		if nodesErr = p.CheckNodes(); nodesErr != nil {
+			return
+		}
 		own = ix.nodeFacts()
 		ix.evidence = evidenceOf(p)
 	}
@@ -166,6 +172,10 @@ func newIndex(p *Projection, opt Options) (*index, error) {
 	} else {
 		facts()
 		ix.buildAdjacency()
+	}
+	if nodesErr != nil {
+		ix.release()
+		return nil, nodesErr
 	}
 	chain, ok := ix.find(p.ChainID)
 	if !ok || ix.node(chain).Kind != KindChain {

@@ -121,68 +121,47 @@ func (f *Facts) SetProp(k string, v any) bool {
 
 // SetIndex is SetProp for the property with FactIndex i.
 func (f *Facts) SetIndex(i int, v any) bool {
-	bit := FactSet(1) << i
-	switch bit {
-	case FactChainID, FactRegion, FactStage, FactTier:
-		s, ok := v.(string)
-		if !ok {
-			return false
-		}
-		switch bit {
-		case FactChainID:
-			f.ChainID = s
-		case FactRegion:
-			f.Region = s
-		case FactStage:
-			f.Stage = s
-		default:
-			f.Tier = s
-		}
-	case FactChainMaster, FactHighTech, FactSpecialised:
-		b, ok := v.(bool)
-		if !ok {
-			return false
-		}
-		switch bit {
-		case FactChainMaster:
-			f.ChainMaster = b
-		case FactHighTech:
-			f.HighTech = b
-		default:
-			f.Specialised = b
-		}
-	case FactMaturity, FactOrder:
-		var n int64
-		switch x := v.(type) {
-		case int64:
-			n = x
-		case int:
-			n = int64(x)
-		case float64:
-			n = int64(x)
-		default:
-			return false
-		}
-		if bit == FactMaturity {
-			f.Maturity = n
-		} else {
-			f.Order = n
-		}
-	case FactPolicyWeight, FactRevenue:
-		x, ok := asFloat(v)
-		if !ok {
-			return false
-		}
-		if bit == FactPolicyWeight {
-			f.PolicyWeight = x
-		} else {
-			f.Revenue = x
-		}
-	default:
-		return false
+	ok := false
+	switch i {
+	case 0:
+		f.ChainID, ok = v.(string)
+	case 1:
+		f.ChainMaster, ok = v.(bool)
+	case 2:
+		f.HighTech, ok = v.(bool)
+	case 3:
+		f.Maturity, ok = asInt(v)
+	case 4:
+		f.Order, ok = asInt(v)
+	case 5:
+		f.PolicyWeight, ok = asFloat(v)
+	case 6:
+		f.Region, ok = v.(string)
+	case 7:
+		f.Revenue, ok = asFloat(v)
+	case 8:
+		f.Specialised, ok = v.(bool)
+	case 9:
+		f.Stage, ok = v.(string)
+	case 10:
+		f.Tier, ok = v.(string)
 	}
-	f.Set |= bit
-	return true
+	if ok {
+		f.Set |= 1 << i
+	}
+	return ok
+}
+
+func asInt(v any) (int64, bool) {
+	switch x := v.(type) {
+	case int64:
+		return x, true
+	case int:
+		return int64(x), true
+	case float64:
+		return int64(x), true
+	}
+	return 0, false
 }
 
 func asFloat(v any) (float64, bool) {
@@ -337,28 +316,43 @@ func (p *Projection) Find(id string) (int, bool) {
 }
 
 // Check verifies the form every store returns: node ids sorted and
-// distinct, edge ends and provenance in range, relation types in Rels,
+// distinct, provenance and edge ends in range, relation types in Rels,
 // edges sorted by (type name, from, to). The analyses call it (linear, a
 // fraction of their time).
 func (p *Projection) Check() error {
-	for i := 1; i < len(p.Nodes); i++ {
-		if p.Nodes[i-1].ID >= p.Nodes[i].ID {
+	if err := p.CheckNodes(); err != nil {
+		return err
+	}
+	return p.CheckEdges()
+}
+
+// CheckNodes is Check's part about the nodes.
+func (p *Projection) CheckNodes() error {
+	np := int32(len(p.Provs))
+	for i := range p.Nodes {
+		if i > 0 && p.Nodes[i-1].ID >= p.Nodes[i].ID {
 			return Errorf(CodeInternal, "projection of %q: nodes not sorted by id at %d (%q, %q)", p.ChainID, i, p.Nodes[i-1].ID, p.Nodes[i].ID)
 		}
-	}
-	for i := range p.Nodes {
-		if pr := p.Nodes[i].Prov; pr < 0 || int(pr) >= len(p.Provs) {
+		if pr := p.Nodes[i].Prov; pr < 0 || pr >= np {
 			return Errorf(CodeInternal, "projection of %q: node %q provenance %d out of range", p.ChainID, p.Nodes[i].ID, pr)
 		}
 	}
-	n := int32(len(p.Nodes))
+	return nil
+}
+
+// CheckEdges is Check's part about the edges.
+func (p *Projection) CheckEdges() error {
+	n, np, nr := int32(len(p.Nodes)), int32(len(p.Provs)), uint8(len(Rels))
 	for i := range p.Edges {
 		e := &p.Edges[i]
-		if e.From < 0 || e.From >= n || e.To < 0 || e.To >= n || e.Prov < 0 || int(e.Prov) >= len(p.Provs) || int(e.Rel) >= len(Rels) {
+		if uint32(e.From) >= uint32(n) || uint32(e.To) >= uint32(n) || uint32(e.Prov) >= uint32(np) || e.Rel >= nr {
 			return Errorf(CodeInternal, "projection of %q: edge %d out of range: %+v", p.ChainID, i, *e)
 		}
-		if i > 0 && compareProjEdges(&p.Edges[i-1], e) > 0 {
-			return Errorf(CodeInternal, "projection of %q: edges not sorted at %d", p.ChainID, i)
+		if i > 0 {
+			a := &p.Edges[i-1]
+			if a.Rel != e.Rel && RelNameRank[a.Rel] > RelNameRank[e.Rel] || a.Rel == e.Rel && (a.From > e.From || a.From == e.From && a.To > e.To) {
+				return Errorf(CodeInternal, "projection of %q: edges not sorted at %d", p.ChainID, i)
+			}
 		}
 	}
 	return nil

@@ -84,7 +84,37 @@ type node struct {
 	vals  []any
 	adj   []adjEntry // edges touching this node, either direction (a self-loop once)
 	shape uint32
-	kind  uint8
+	// nOut: adj[:nOut] are the entries where this node is the source (a
+	// self-loop's one entry among them), adj[nOut:] the others, so that a
+	// walk along out edges skips a hub's many in edges.
+	nOut uint32
+	kind uint8
+}
+
+// outs returns n's out entries (this node is the source), ins the others.
+func (n *node) outs() []adjEntry { return n.adj[:n.nOut] }
+func (n *node) ins() []adjEntry  { return n.adj[n.nOut:] }
+
+// addAdj appends an entry to n's adjacency, keeping out entries first.
+func (n *node) addAdj(a adjEntry) {
+	n.adj = append(n.adj, a)
+	if a.out() {
+		last := len(n.adj) - 1
+		n.adj[n.nOut], n.adj[last] = n.adj[last], n.adj[n.nOut]
+		n.nOut++
+	}
+}
+
+// dropAdj removes entry i from n's adjacency, keeping out entries first.
+func (n *node) dropAdj(i int) {
+	last := len(n.adj) - 1
+	if uint32(i) < n.nOut {
+		n.nOut--
+		n.adj[i] = n.adj[n.nOut]
+		i = int(n.nOut)
+	}
+	n.adj[i] = n.adj[last]
+	n.adj = n.adj[:last]
 }
 
 // adjEntry is one edge as seen from one of its ends: the node at the other
@@ -786,9 +816,9 @@ func (s *Store) UpsertEdges(ctx context.Context, edges []graph.Edge) (graph.Writ
 			j = uint32(len(s.edges))
 			s.edges = append(s.edges, r)
 		}
-		s.nodes[from].adj = append(s.nodes[from].adj, newAdjEntry(to, j, typ, true))
+		s.nodes[from].addAdj(newAdjEntry(to, j, typ, true))
 		if to != from {
-			s.nodes[to].adj = append(s.nodes[to].adj, newAdjEntry(from, j, typ, false))
+			s.nodes[to].addAdj(newAdjEntry(from, j, typ, false))
 		}
 		s.nEdges++
 		s.typeCount[typ]++
@@ -840,10 +870,8 @@ func (s *Store) RemoveEdge(ctx context.Context, key graph.EdgeKey) (bool, error)
 		return false, nil
 	}
 	drop := func(n uint32) {
-		adj := s.nodes[n].adj
-		if i := slices.IndexFunc(adj, func(a adjEntry) bool { return a.edge() == j }); i >= 0 {
-			adj[i] = adj[len(adj)-1]
-			s.nodes[n].adj = adj[:len(adj)-1]
+		if i := slices.IndexFunc(s.nodes[n].adj, func(a adjEntry) bool { return a.edge() == j }); i >= 0 {
+			s.nodes[n].dropAdj(i)
 		}
 	}
 	drop(from)

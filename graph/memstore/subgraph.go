@@ -3,6 +3,7 @@ package memstore
 import (
 	"cmp"
 	"context"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -152,6 +153,12 @@ func (sc *scratch) uniq(list []uint32) []uint32 {
 // Walking the sources in id order appends each type's edges already sorted
 // by source; only each source's few targets of one type need sorting.
 func (s *Store) order(sc *scratch, f []bool) int {
+	s.sortMembers(sc)
+	return s.collectEdges(sc, f)
+}
+
+// sortMembers sorts the members of sc.keep by id into sc.nks and sc.pos.
+func (s *Store) sortMembers(sc *scratch) {
 	nks := sc.nks[:0]
 	for _, n := range sc.keep.list {
 		nks = append(nks, uint64(s.rank[n])<<32|uint64(n))
@@ -165,13 +172,20 @@ func (s *Store) order(sc *scratch, f []bool) int {
 	for i, nk := range nks {
 		pos[uint32(nk)] = uint32(i)
 	}
+}
+
+// collectEdges collects the allowed edges among the members (sorted by
+// sortMembers) into sc.byType, each type's list sorted by (from, to) id,
+// and returns their number.
+func (s *Store) collectEdges(sc *scratch, f []bool) int {
+	nks, pos := sc.nks, sc.pos
 	for t := range sc.byType {
 		sc.byType[t] = sc.byType[t][:0]
 	}
 	for p, nk := range nks {
-		for _, a := range s.nodes[uint32(nk)].adj {
+		for _, a := range s.nodes[uint32(nk)].outs() {
 			// Each edge once, from its source's side.
-			if a.out() && sc.keep.has(a.other) && allowed(f, a.typ()) {
+			if sc.keep.has(a.other) && allowed(f, a.typ()) {
 				t := typeRank[a.typ()]
 				sc.byType[t] = append(sc.byType[t], edgeKey{key: uint64(p)<<32 | uint64(pos[a.other]), j: a.edge()})
 			}
@@ -231,8 +245,8 @@ func (s *Store) Projection(ctx context.Context, chainID string) (*graph.Projecti
 	if err := ctxErr(ctx, "projection"); err != nil {
 		return nil, err
 	}
-	ne := s.order(sc, nil)
-	nodes, edges, provs := s.projectOut(sc, ne)
+	s.sortMembers(sc)
+	nodes, edges, provs := s.projectOut(sc)
 	return &graph.Projection{ChainID: chainID, Revision: s.rev, Nodes: nodes, Edges: edges, Provs: provs}, nil
 }
 
@@ -242,8 +256,12 @@ func (s *Store) Projection(ctx context.Context, chainID string) (*graph.Projecti
 func (s *Store) expand(keep *nodeSet, dst, from []uint32, rel graph.RelType, out bool) []uint32 {
 	typ := relIndex[rel]
 	for _, n := range from {
-		for _, a := range s.nodes[n].adj {
-			if a.typ() == typ && (out && a.out() || !out && a.in(n)) {
+		adj := s.nodes[n].adj
+		if out {
+			adj = s.nodes[n].outs()
+		}
+		for _, a := range adj {
+			if a.typ() == typ && (out || a.in(n)) {
 				dst = append(dst, a.other)
 				keep.add(a.other)
 			}
@@ -314,12 +332,53 @@ func (s *Store) collectChain(sc *scratch, chain uint32) {
 	sc.lists[0], sc.lists[1] = actors, achievements
 }
 
-// projectOut materialises the ordered subgraph in sc as a Projection
-// carries it (graph.ProjNode, graph.ProjEdge): each into one slice
-// allocated at its final size, through the shapes' plans, with the
-// provenance records interned (provInterner).
-func (s *Store) projectOut(sc *scratch, ne int) ([]graph.ProjNode, []graph.ProjEdge, []graph.Provenance) {
-	var pi provInterner
+// projectOut materialises the sorted members of sc and the edges among
+// them as a Projection carries them (graph.ProjNode, graph.ProjEdge): each
+// into one slice allocated at its final size, through the shapes' plans,
+// with the provenance records interned (provInterner). The nodes and the
+// edges are independent once the members are sorted: on a large chain,
+// with a spare core, the nodes are materialised on another goroutine
+// while this one collects, sorts and materialises the edges (the caller
+// holds the read lock until both are done).
+func (s *Store) projectOut(sc *scratch) ([]graph.ProjNode, []graph.ProjEdge, []graph.Provenance) {
+	var (
+		nodes []graph.ProjNode
+		np    provInterner
+	)
+	doNodes := func() { nodes = s.projectNodes(sc, &np) }
+	var done chan struct{}
+	if len(sc.nks) >= parallelProjection && runtime.GOMAXPROCS(0) > 1 {
+		done = make(chan struct{})
+		go func() {
+			defer close(done)
+			doNodes()
+		}()
+	} else {
+		doNodes()
+	}
+	var ep provInterner
+	edges := s.projectEdges(sc, s.collectEdges(sc, nil), &ep)
+	if done != nil {
+		<-done
+	}
+	// One table: the nodes' records, then the edges'.
+	off := int32(len(np.list))
+	for i := range edges {
+		edges[i].Prov += off
+	}
+	provs := append(np.list, ep.list...)
+	if provs == nil {
+		provs = []graph.Provenance{}
+	}
+	return nodes, edges, provs
+}
+
+// parallelProjection is the member count from which projectOut splits its
+// work over two goroutines (below it, starting one costs more than it
+// saves).
+const parallelProjection = 4096
+
+func (s *Store) projectNodes(sc *scratch, pi *provInterner) []graph.ProjNode {
 	nodes := make([]graph.ProjNode, len(sc.nks))
 	for i, nk := range sc.nks {
 		r := &s.nodes[uint32(nk)]
@@ -329,6 +388,10 @@ func (s *Store) projectOut(sc *scratch, ne int) ([]graph.ProjNode, []graph.ProjE
 		plan.fillNode(r.vals, n)
 		n.Prov = pi.intern(plan, r.vals)
 	}
+	return nodes
+}
+
+func (s *Store) projectEdges(sc *scratch, ne int, pi *provInterner) []graph.ProjEdge {
 	edges := make([]graph.ProjEdge, ne)
 	i := 0
 	for _, l := range sc.byType {
@@ -343,10 +406,7 @@ func (s *Store) projectOut(sc *scratch, ne int) ([]graph.ProjNode, []graph.ProjE
 			e.Prov = pi.intern(plan, r.vals)
 		}
 	}
-	if pi.list == nil {
-		pi.list = []graph.Provenance{}
-	}
-	return nodes, edges, pi.list
+	return edges
 }
 
 // provInterner numbers the distinct provenance records of a projection.
@@ -359,6 +419,10 @@ func (s *Store) projectOut(sc *scratch, ne int) ([]graph.ProjNode, []graph.ProjE
 type provInterner struct {
 	idx  map[provKey]int32
 	list []graph.Provenance
+	// last is the previous key and its number: records in a row mostly
+	// share their provenance (one file, one source and date).
+	last    provKey
+	lastIdx int32
 }
 
 type provKey [nProvRoles][2]unsafe.Pointer
@@ -370,7 +434,11 @@ func (pi *provInterner) intern(plan *projPlan, vals []any) int32 {
 	for _, st := range plan.prov {
 		k[st.role-roleSource] = *(*[2]unsafe.Pointer)(unsafe.Pointer(&vals[st.pos]))
 	}
+	if k == pi.last && pi.idx != nil {
+		return pi.lastIdx
+	}
 	if i, ok := pi.idx[k]; ok {
+		pi.last, pi.lastIdx = k, i
 		return i
 	}
 	if pi.idx == nil {
@@ -383,6 +451,7 @@ func (pi *provInterner) intern(plan *projPlan, vals []any) int32 {
 	i := int32(len(pi.list))
 	pi.list = append(pi.list, pr)
 	pi.idx[k] = i
+	pi.last, pi.lastIdx = k, i
 	return i
 }
 
