@@ -362,9 +362,10 @@ func compareProjEdges(a, b *ProjEdge) int {
 	return cmp.Or(cmp.Compare(RelNameRank[a.Rel], RelNameRank[b.Rel]), cmp.Compare(a.From, b.From), cmp.Compare(a.To, b.To))
 }
 
-// SortProjEdges sorts edges into a Projection's order.
+// SortProjEdges sorts edges into a Projection's order (edges with the
+// same type and ends, which stores do not hold, keep no particular order).
 func SortProjEdges(edges []ProjEdge) {
-	slices.SortStableFunc(edges, func(a, b ProjEdge) int { return compareProjEdges(&a, &b) })
+	slices.SortFunc(edges, func(a, b ProjEdge) int { return compareProjEdges(&a, &b) })
 }
 
 // ProvTable interns provenance records for a Projection's Provs.
@@ -420,7 +421,7 @@ func NewProjection(chainID string, rev int64, nodes []Node, edges []Edge) *Proje
 		}
 		p.Edges = append(p.Edges, pe)
 	}
-	SortProjEdges(p.Edges)
+	slices.SortStableFunc(p.Edges, func(a, b ProjEdge) int { return compareProjEdges(&a, &b) })
 	p.Provs = provs.List
 	if p.Provs == nil {
 		p.Provs = []Provenance{}
