@@ -7,7 +7,10 @@
 # each into an empty database (a fresh data dir, then `chainkg migrate` for the
 # same constraints and indexes), then prints rows/s of each and the ratio.
 #
-#   bash bench/run.sh [--enterprises N] [--seed S] [--batch B] [--runs R] [--keep]
+#   bash bench/run.sh [--enterprises N] [--seed S] [--batch B] [--runs R] [--keep] [--base BIN]
+#
+# --base BIN also loads with another chainkg binary (e.g. one built from an
+# earlier commit) in the same runs, for a side-by-side before/after.
 #
 # It starts its own Neo4j on BENCH_NEO4J_PORT (default 7688) with its data under
 # bench/out/ (gitignored) and stops it at the end; the shared server on 7687 is
@@ -22,6 +25,7 @@ SEED=1
 BATCH=5000
 RUNS=1
 KEEP=0
+BASE=""
 while (($#)); do
 	case $1 in
 	--enterprises | -n) N=$2; shift 2 ;;
@@ -29,7 +33,8 @@ while (($#)); do
 	--batch) BATCH=$2; shift 2 ;;
 	--runs) RUNS=$2; shift 2 ;;
 	--keep) KEEP=1; shift ;;
-	-h | --help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--base) BASE=$(realpath "$2"); shift 2 ;;
+	-h | --help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "bench/run.sh: unknown argument $1 (try --help)" >&2; exit 2 ;;
 	esac
 done
@@ -103,8 +108,10 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 TICK=$(getconf CLK_TCK)
 
 declare -A SECS=() CNT=() SCPU=() CCPU=() LOADAVG=()
+METHODS=(chainkg loadcsv)
+[[ -z $BASE ]] || METHODS=(base chainkg loadcsv)
 for ((run = 1; run <= RUNS; run++)); do
-	for method in chainkg loadcsv; do
+	for method in "${METHODS[@]}"; do
 		log "run $run: $method: starting an empty Neo4j on $NEO4J_URI"
 		fresh
 		pid=$(<"$NEO4J_DATA_DIR/neo4j.pid")
@@ -112,6 +119,8 @@ for ((run = 1; run <= RUNS; run++)); do
 		c0=$(cpu_ticks "$pid")
 		if [[ $method == chainkg ]]; then
 			cmd=("$BIN/chainkg" load --neo4j "$NEO4J_URI" --batch "$BATCH" --json "$DS")
+		elif [[ $method == base ]]; then
+			cmd=("$BASE" load --neo4j "$NEO4J_URI" --batch "$BATCH" --json "$DS")
 		else
 			cmd=("$BIN/loadcsv" -dir "$DS" -batch "$BATCH" -json)
 		fi
@@ -158,9 +167,10 @@ printf '\nLoad of %d enterprises (seed %d): %d rows (%d nodes, %d edges), batch 
 	"$N" "$SEED" "$ROWS" "$NODE_ROWS" "$((ROWS - NODE_ROWS))" "$BATCH" "$(date -u +%FT%TZ)" \
 	"$(grep -o '<neo4j.version>[^<]*' deploy/neo4j/pom.xml | cut -d'>' -f2)"
 printf '%-30s %3s %8s %8s %9s %9s %8s %8s %8s\n' method run wall-s rows/s neo4j-cpu client-cpu rows/cpu-s nodes rels
-for method in chainkg loadcsv; do
+for method in "${METHODS[@]}"; do
 	label="chainkg load"
 	[[ $method == loadcsv ]] && label="LOAD CSV ... IN TRANSACTIONS"
+	[[ $method == base ]] && label="chainkg load (--base)"
 	for ((run = 1; run <= RUNS; run++)); do
 		s=${SECS[$method-$run]}
 		c=${CNT[$method-$run]}
@@ -177,6 +187,36 @@ a=$(best_cpu chainkg)
 b=$(best_cpu loadcsv)
 printf 'least CPU (Neo4j + client): chainkg load %.0f rows/cpu-s, LOAD CSV %.0f rows/cpu-s, ratio = %.2f\n' \
 	"$(echo "$ROWS / $a" | bc -l)" "$(echo "$ROWS / $b" | bc -l)" "$(echo "$b / $a" | bc -l)"
+# Per file, seconds (the big ones, and everything else summed): chainkg's
+# per-kind report times the first batch's start to the last batch's end;
+# LOAD CSV's is the statement of that file.
+printf '\nper file (s): %s\n' "Enterprise OPERATES_IN SUPPLIES LOCATED_IN RESEARCHES COOPERATES_WITH rest other"
+for method in "${METHODS[@]}"; do
+	for ((run = 1; run <= RUNS; run++)); do
+		f=$RES/$method-$run.json
+		if [[ $method == loadcsv ]]; then
+			jq -r --arg m "$method-$run" '[.files[] | {k: (.file | sub("^.*/"; "") | sub("\\.csv$"; "")), s: .seconds}] as $f
+				| ["Enterprise","OPERATES_IN","SUPPLIES","LOCATED_IN","RESEARCHES","COOPERATES_WITH"] as $big
+				| [$m] + [$big[] as $b | ($f[] | select(.k == $b) | .s * 10 | round / 10)]
+				+ [([$f[] | select(.k as $k | $big | index($k) | not) | .s] | add * 10 | round / 10), "0"] | @tsv' "$f"
+		else
+			jq -r --arg m "$method-$run" '[(.nodes + .edges)[] | {k: .kind, s: .seconds}] as $f
+				| ["Enterprise","OPERATES_IN","SUPPLIES","LOCATED_IN","RESEARCHES","COOPERATES_WITH"] as $big
+				| [$m] + [$big[] as $b | ($f[] | select(.k == $b) | .s * 10 | round / 10)]
+				+ [([$f[] | select(.k as $k | $big | index($k) | not) | .s] | add * 10 | round / 10)]
+				+ [((.seconds - ([$f[].s] | add)) * 10 | round / 10)] | @tsv' "$f"
+		fi
+	done
+done | column -t
+echo "(rest: the other files summed; other: chainkg's whole time less its per-kind times: validation before the first write, store checks, gaps)"
+if [[ -n $BASE ]]; then
+	a=$(best base)
+	b=$(best loadcsv)
+	printf 'best wall clock: --base %.0f rows/s, ratio --base/LOAD CSV = %.2f; ' "$(echo "$ROWS / $a" | bc -l)" "$(echo "$b / $a" | bc -l)"
+	a=$(best_cpu base)
+	b=$(best_cpu loadcsv)
+	printf 'least CPU ratio --base/LOAD CSV = %.2f\n' "$(echo "$b / $a" | bc -l)"
+fi
 for ((run = 1; run <= RUNS; run++)); do
 	if [[ ${CNT[chainkg-$run]} != "${CNT[loadcsv-$run]}" ]]; then
 		echo "MISMATCH: run $run: chainkg load gave ${CNT[chainkg-$run]}, LOAD CSV ${CNT[loadcsv-$run]} (nodes rels)" >&2

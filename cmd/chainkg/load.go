@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -18,7 +19,7 @@ import (
 	"chainkg/loaders"
 )
 
-const loadUsage = `usage: chainkg load [--neo4j URI] [--dry-run] [--json] [--batch N] [--workers N] [--mapping FILE]... [PATH...]
+const loadUsage = `usage: chainkg load [--neo4j URI] [--dry-run] [--json] [--batch N] [--workers N] [--cpuprofile FILE] [--mapping FILE]... [PATH...]
 
 Validates the datasets (PATH: a directory with dataset.yaml; see docs/dataset.md)
 and the mapped imports (--mapping FILE: a mapping of foreign CSV/JSONL files),
@@ -45,6 +46,7 @@ func runLoad(ctx context.Context, args []string, getenv env, stdout, stderr io.W
 	asJSON := fs.Bool("json", false, "print the report as JSON on stdout")
 	batch := fs.Int("batch", loaders.DefaultBatchSize, "rows per write transaction")
 	workers := fs.Int("workers", 1, "batches written at once, each its own transaction (the next batch is always read while one is written)")
+	cpuProfile := fs.String("cpuprofile", "", "write a Go CPU profile of the load to this file (go tool pprof)")
 	var mappings stringList
 	fs.Var(&mappings, "mapping", "a mapping file for a foreign CSV/JSONL import (repeatable)")
 	fs.Usage = func() {
@@ -67,6 +69,18 @@ func runLoad(ctx context.Context, args []string, getenv env, stdout, stderr io.W
 	}
 	if *workers <= 0 {
 		return usageError{"load: --workers must be positive"}
+	}
+
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return fmt.Errorf("load: --cpuprofile: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("load: --cpuprofile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
 	}
 
 	// One dataset directory streams (two passes, little memory); several
