@@ -285,3 +285,83 @@ func BenchmarkGapReportNeo4j(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkGapReportChainsMemstore and ...Neo4j time the cold gap report
+// of every chain of the synthetic graph (each chain's projection size in
+// the sub-benchmark's name), to show latency against the chain's size:
+//
+//	go test -run '^$' -bench GapReportChainsMemstore -benchtime 20x ./graph/
+//	NEO4J_URI=... go test -run '^$' -bench GapReportChainsNeo4j -benchtime 5x ./graph/
+func BenchmarkGapReportChainsMemstore(b *testing.B) {
+	for _, n := range gapSizes(b) {
+		b.Run(fmt.Sprintf("enterprises=%d", n), func(b *testing.B) {
+			benchChains(b, loadedMemstore(b, n))
+		})
+	}
+}
+
+func BenchmarkGapReportChainsNeo4j(b *testing.B) {
+	env := storetest.Neo4j(b)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+	defer cancel()
+	s, err := neo4jstore.Open(ctx, neo4jstore.Config{URI: env.URI, Username: env.Username, Password: env.Password})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close(context.Background())
+	for _, n := range gapSizes(b) {
+		b.Run(fmt.Sprintf("enterprises=%d", n), func(b *testing.B) {
+			ds := synthetic(b, n)
+			st, err := s.Stats(ctx)
+			if os.Getenv("CHAINKG_BENCH_REUSE") == "" || err != nil || st.Nodes != int64(len(ds.Nodes)) || st.Edges != int64(len(ds.Edges)) {
+				if err := s.Migrate(ctx); err != nil {
+					b.Fatal(err)
+				}
+				if err := s.Reset(ctx); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := loaders.Load(ctx, s, ds, loaders.Options{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			benchChains(b, s)
+		})
+	}
+}
+
+func benchChains(b *testing.B, s graph.Store) {
+	ctx := context.Background()
+	page, err := s.Read(ctx, graph.Query{Kind: graph.KindChain, First: 100})
+	if err != nil {
+		b.Fatal(err)
+	}
+	type chain struct {
+		id           string
+		nodes, edges int
+	}
+	var chains []chain
+	for _, it := range page.Items {
+		p, err := s.Projection(ctx, it.Node.ID)
+		if err != nil {
+			b.Fatal(err)
+		}
+		chains = append(chains, chain{it.Node.ID, len(p.Nodes), len(p.Edges)})
+	}
+	sort.Slice(chains, func(i, j int) bool { return chains[i].nodes < chains[j].nodes })
+	for _, c := range chains {
+		b.Run(fmt.Sprintf("%s/nodes=%d/edges=%d", strings.ReplaceAll(c.id, ":", "-"), c.nodes, c.edges), func(b *testing.B) {
+			cpu := startCPU()
+			for b.Loop() {
+				p, err := s.Projection(ctx, c.id)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := graph.Analyze(p, graph.Options{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			cpu.report(b)
+		})
+	}
+}
+
