@@ -73,6 +73,7 @@ type Store struct {
 	edgeVals map[string][]any  // interned value lists of edges whose values are all interned (edgeValue)
 	nums     map[numKey]any    // interned boxed numbers of edge properties (at most maxNums)
 	arena    []any             // the current chunk of the value arena (keepVals)
+	boxes    boxes             // chunks the boxed values and strings live in
 	valsBuf  []any             // storeProps' scratch value list
 }
 
@@ -309,11 +310,11 @@ func (s *Store) box(k uint16, v any) any {
 			if b, ok := s.strs[x]; ok {
 				return b
 			}
-			b := any(strings.Clone(x))
-			s.strs[x] = b
+			b := s.boxes.boxString(x)
+			s.strs[b.(string)] = b
 			return b
 		}
-		return strings.Clone(x)
+		return s.boxes.boxString(x)
 	case []string:
 		return slices.Clone(x)
 	case bool:
@@ -322,9 +323,9 @@ func (s *Store) box(k uint16, v any) any {
 		if x >= 0 && x < int64(len(smallInts)) {
 			return smallInts[x]
 		}
-		return x
+		return s.boxes.boxInt64(x)
 	case float64:
-		return x
+		return s.boxes.boxFloat64(x)
 	}
 	return v
 }
@@ -463,7 +464,12 @@ func (s *Store) edgeValue(k uint16, v any) (any, bool) {
 	if len(s.nums) >= maxNums {
 		return nil, false
 	}
-	b := v
+	var b any
+	if nk.float {
+		b = s.boxes.boxFloat64(math.Float64frombits(nk.bits))
+	} else {
+		b = s.boxes.boxInt64(int64(nk.bits))
+	}
 	s.nums[nk] = b
 	return b, true
 }
@@ -672,7 +678,7 @@ func (s *Store) UpsertNodes(ctx context.Context, nodes []graph.Node) (graph.Writ
 			continue
 		}
 		j = uint32(len(s.nodes))
-		id := strings.Clone(n.ID)
+		id := s.boxes.str(n.ID)
 		ki := kindIndex[n.Kind]
 		s.nodes = append(s.nodes, node{id: id, shape: shape, vals: vals, kind: ki})
 		s.byID[id] = j
