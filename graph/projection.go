@@ -102,11 +102,18 @@ const (
 // zero): as a read of the property map with a type assertion would find
 // it. Integers read float values truncated; floats read integers.
 type Facts struct {
-	Set                                FactSet `json:"-"`
-	ChainMaster, HighTech, Specialised bool
-	Maturity, Order                    int64
-	PolicyWeight, Revenue              float64
-	ChainID, Region, Stage, Tier       string
+	Set          FactSet `json:"-"`
+	ChainMaster  bool    `json:"chainMaster,omitempty"`
+	HighTech     bool    `json:"highTech,omitempty"`
+	Specialised  bool    `json:"specialised,omitempty"`
+	Maturity     int64   `json:"maturity,omitempty"`
+	Order        int64   `json:"order,omitempty"`
+	PolicyWeight float64 `json:"policyWeight,omitempty"`
+	Revenue      float64 `json:"revenue,omitempty"`
+	ChainID      string  `json:"chainId,omitempty"`
+	Region       string  `json:"region,omitempty"`
+	Stage        string  `json:"stage,omitempty"`
+	Tier         string  `json:"tier,omitempty"`
 }
 
 // SetProp sets property k (one of ProjectedNodeProps) from a stored value.
@@ -237,11 +244,12 @@ type ProjNode struct {
 
 // ProjEdge is an edge as a Projection carries it: 24 bytes, no pointer.
 type ProjEdge struct {
-	From, To int32   // positions in Projection.Nodes
-	Prov     int32   // position in Projection.Provs
-	Rel      uint8   // position of its type in Rels
-	HasShare bool    // the edge has a "share" (a float, or an integer read as one)
-	Share    float64 // its value
+	From     int32   `json:"from"`     // position in Projection.Nodes
+	To       int32   `json:"to"`       // position in Projection.Nodes
+	Prov     int32   `json:"prov"`     // position in Projection.Provs
+	Rel      uint8   `json:"rel"`      // position of its type in Rels
+	HasShare bool    `json:"hasShare"` // the edge has a "share" (a float, or an integer read as one)
+	Share    float64 `json:"share"`    // its value
 }
 
 // Type returns the edge's relation type.
