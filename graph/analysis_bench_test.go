@@ -364,4 +364,3 @@ func benchChains(b *testing.B, s graph.Store) {
 		})
 	}
 }
-
