@@ -83,3 +83,96 @@ func TestStoreValuesSurviveGC(t *testing.T) {
 		}
 	}
 }
+
+// TestUnchangedUpsertTakesNoChunkSpace: re-writing records that did not
+// change boxes nothing (a reload of an unchanged dataset must not grow the
+// store), and a changed one boxes only itself.
+func TestUnchangedUpsertTakesNoChunkSpace(t *testing.T) {
+	ctx := context.Background()
+	s := New()
+	var nodes []graph.Node
+	for i := range 200 {
+		nodes = append(nodes, graph.Node{ID: fmt.Sprintf("ent:u-%03d", i), Kind: graph.KindEnterprise, Name: fmt.Sprintf("Unique name %d", i),
+			Props: map[string]any{"revenue": float64(i) + 0.25, "employees": int64(100000 + i)}, Prov: graph.Provenance{Source: "test", Evidence: fmt.Sprint("row ", i)}})
+	}
+	edges := []graph.Edge{{Type: graph.RelSupplies, From: "ent:u-000", To: "ent:u-001", Props: map[string]any{"product": "unique product text"}, Prov: graph.Provenance{Source: "test", Evidence: "an edge"}}}
+	if _, err := s.UpsertNodes(ctx, nodes); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UpsertEdges(ctx, edges); err != nil {
+		t.Fatal(err)
+	}
+	used := func() [4]int {
+		return [4]int{len(s.boxes.bytes), len(s.boxes.strs), len(s.boxes.f64s), len(s.boxes.i64s)}
+	}
+	before := used()
+	for range 5 {
+		st, err := s.UpsertNodes(ctx, nodes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Unchanged[string(graph.KindEnterprise)] != len(nodes) {
+			t.Fatalf("re-upsert: %+v", st)
+		}
+		if _, err := s.UpsertEdges(ctx, edges); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if after := used(); after != before {
+		t.Errorf("unchanged re-upserts used chunk space: %v -> %v", before, after)
+	}
+	changed := nodes[7]
+	changed.Props = map[string]any{"revenue": 99.5, "employees": int64(100007)}
+	if _, err := s.UpsertNodes(ctx, []graph.Node{changed}); err != nil {
+		t.Fatal(err)
+	}
+	if after := used(); after == before || after[2] != before[2]+1 {
+		t.Errorf("one changed record: chunk use %v -> %v, want one more float", before, after)
+	}
+}
+
+// TestProjectionSharesProvenance: nodes and edges with equal provenance
+// (a confidence too) share one record of the projection's table.
+func TestProjectionSharesProvenance(t *testing.T) {
+	ctx := context.Background()
+	s := New()
+	prov := graph.Provenance{Source: "registry", AsOf: "2024-01-01", Confidence: 0.8}
+	nodes := []graph.Node{
+		{ID: "chain:p", Kind: graph.KindChain, Name: "P", Prov: prov},
+		{ID: "seg:p", Kind: graph.KindSegment, Name: "P1", Props: map[string]any{"chainId": "chain:p", "stage": "UPSTREAM", "order": int64(1)}, Prov: prov},
+	}
+	edges := []graph.Edge{{Type: graph.RelHasSegment, From: "chain:p", To: "seg:p", Prov: prov}}
+	for i := range 300 {
+		id := fmt.Sprintf("ent:p-%03d", i)
+		nodes = append(nodes, graph.Node{ID: id, Kind: graph.KindEnterprise, Name: id, Props: map[string]any{"region": "Yangpu"}, Prov: prov})
+		edges = append(edges, graph.Edge{Type: graph.RelOperatesIn, From: id, To: "seg:p", Props: map[string]any{"share": 0.5}, Prov: prov})
+	}
+	if _, err := s.UpsertNodes(ctx, nodes); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UpsertEdges(ctx, edges); err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.Projection(ctx, "chain:p")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Nodes) != 302 || len(p.Edges) != 301 {
+		t.Fatalf("projection: %v", p)
+	}
+	// One record would be ideal; a record per node kind and edge shape is
+	// what the identity keys give. Not one per node.
+	if len(p.Provs) > 6 {
+		t.Errorf("%d provenance records for one provenance: %v", len(p.Provs), p.Provs)
+	}
+	for i := range p.Nodes {
+		if pr := p.Provs[p.Nodes[i].Prov]; pr != prov {
+			t.Fatalf("node %s provenance %+v", p.Nodes[i].ID, pr)
+		}
+	}
+	for i := range p.Edges {
+		if pr := p.Provs[p.Edges[i].Prov]; pr != prov {
+			t.Fatalf("edge %d provenance %+v", i, pr)
+		}
+	}
+}

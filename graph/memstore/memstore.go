@@ -188,7 +188,7 @@ var (
 	}
 	// sharedKeys hold low-cardinality values worth interning.
 	sharedKeys = map[string]bool{
-		graph.PropSource: true, graph.PropAsOf: true, graph.PropUpdatedBy: true,
+		graph.PropSource: true, graph.PropAsOf: true, graph.PropUpdatedBy: true, graph.PropConfidence: true,
 		"region": true, "chainId": true, "kind": true, "role": true, "mode": true, "issuer": true, "focus": true,
 	}
 )
@@ -325,6 +325,13 @@ func (s *Store) box(k uint16, v any) any {
 		}
 		return s.boxes.boxInt64(x)
 	case float64:
+		if s.keyShare[k] {
+			// A shared number (a confidence: a few distinct values), so
+			// that equal provenance records share their boxes.
+			if b, ok := s.internNum(numKey{bits: math.Float64bits(x), float: true}); ok {
+				return b
+			}
+		}
 		return s.boxes.boxFloat64(x)
 	}
 	return v
@@ -333,8 +340,9 @@ func (s *Store) box(k uint16, v any) any {
 // storeProps converts a flattened property map to a shape and its values.
 // With share set (edges), a value list made only of interned values is
 // interned too, so the common edge with just its provenance costs nothing.
-// Unless owned, vals is a scratch list valid until the next call: the
-// caller stores keepVals(vals), or nothing when the values did not change.
+// Unless owned, vals is a scratch list of unboxed values valid until the
+// next call: the caller stores keepBoxed(shape, vals), or nothing when the
+// values did not change (so an unchanged record takes no chunk space).
 func (s *Store) storeProps(m map[string]any, share bool) (shape uint32, vals []any, owned bool) {
 	delete(m, graph.PropID)
 	if len(m) == 0 {
@@ -384,7 +392,7 @@ func (s *Store) storeProps(m map[string]any, share bool) (shape uint32, vals []a
 			}
 			shared = false
 		}
-		vals[i] = s.box(k, v)
+		vals[i] = v // boxed by keepBoxed, if the record changed
 	}
 	if shared {
 		for _, v := range vals {
@@ -402,6 +410,15 @@ func (s *Store) storeProps(m map[string]any, share bool) (shape uint32, vals []a
 
 // valsChunk is the number of values in one chunk of the value arena.
 const valsChunk = 4096
+
+// keepBoxed boxes a scratch list of storeProps' values (box: interned or
+// in the store's chunks) and keeps it (keepVals).
+func (s *Store) keepBoxed(shape uint32, vals []any) []any {
+	for i, k := range s.shapes[shape] {
+		vals[i] = s.box(k, vals[i])
+	}
+	return s.keepVals(vals)
+}
 
 // keepVals copies a scratch value list into the value arena and returns
 // the copy (write lock held). Node and edge value lists share big chunks
@@ -458,6 +475,12 @@ func (s *Store) edgeValue(k uint16, v any) (any, bool) {
 	default:
 		return nil, false
 	}
+	return s.internNum(nk)
+}
+
+// internNum returns the interned box of a number; false when the table is
+// full (maxNums) and nk is not in it.
+func (s *Store) internNum(nk numKey) (any, bool) {
 	if b, ok := s.nums[nk]; ok {
 		return b, true
 	}
@@ -669,7 +692,7 @@ func (s *Store) UpsertNodes(ctx context.Context, nodes []graph.Node) (graph.Writ
 			continue
 		}
 		if !owned {
-			vals = s.keepVals(vals)
+			vals = s.keepBoxed(shape, vals)
 		}
 		if exists {
 			s.nodes[j].shape, s.nodes[j].vals = shape, vals
@@ -806,7 +829,7 @@ func (s *Store) UpsertEdges(ctx context.Context, edges []graph.Edge) (graph.Writ
 			continue
 		}
 		if !owned {
-			vals = s.keepVals(vals)
+			vals = s.keepBoxed(shape, vals)
 		}
 		if exists {
 			s.edges[j].shape, s.edges[j].vals = shape, vals

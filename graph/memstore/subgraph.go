@@ -346,21 +346,32 @@ func (s *Store) projectOut(sc *scratch) ([]graph.ProjNode, []graph.ProjEdge, []g
 		np    provInterner
 	)
 	doNodes := func() { nodes = s.projectNodes(sc, &np) }
-	var done chan struct{}
+	waitNodes := func() {}
 	if len(sc.nks) >= parallelProjection && runtime.GOMAXPROCS(0) > 1 {
-		done = make(chan struct{})
+		// The helper reads the store and sc: it must be done before this
+		// function returns or unwinds (the caller then releases the read
+		// lock and the scratch), and a panic in it is re-raised here,
+		// where the caller's recovery sees it.
+		done := make(chan struct{})
+		var fault any
 		go func() {
 			defer close(done)
+			defer func() { fault = recover() }()
 			doNodes()
 		}()
+		defer func() { <-done }() // also when this goroutine panics
+		waitNodes = func() {
+			<-done
+			if fault != nil {
+				panic(fault)
+			}
+		}
 	} else {
 		doNodes()
 	}
 	var ep provInterner
 	edges := s.projectEdges(sc, s.collectEdges(sc, nil), &ep)
-	if done != nil {
-		<-done
-	}
+	waitNodes()
 	// One table: the nodes' records, then the edges'.
 	off := int32(len(np.list))
 	for i := range edges {
