@@ -14,6 +14,18 @@ import (
 // kebab-case become camelCase (name_zh -> nameZh, as_of -> asOf,
 // chain_master -> chainMaster); camelCase stays as it is.
 func canonKey(k string) string {
+	// Fast path (it runs for every cell): plain ASCII with nothing to trim
+	// or convert is already canonical.
+	plain := true
+	for i := 0; i < len(k); i++ {
+		if c := k[i]; c == '_' || c == '-' || c <= ' ' || c >= utf8.RuneSelf {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return k
+	}
 	k = strings.TrimSpace(k)
 	if !strings.ContainsAny(k, "_-") {
 		return k

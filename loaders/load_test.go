@@ -441,3 +441,104 @@ func sameCounts(a, b *loaders.Report) bool {
 	}
 	return reflect.DeepEqual(strip(a.Nodes), strip(b.Nodes)) && reflect.DeepEqual(strip(a.Edges), strip(b.Edges))
 }
+
+// creating is a store with CreateNodes (as neo4jstore has): it records
+// the calls and whether any was given an id the store already held (the
+// loader must only call it for batches checkStore found new).
+type creating struct {
+	*memstore.Store
+	creates, upserts int
+	stale            []string // ids CreateNodes got that were stored
+	edgeCreates      int      // CreateEdges calls
+}
+
+func (c *creating) CreateEdges(ctx context.Context, es []graph.Edge) (graph.WriteStats, error) {
+	c.edgeCreates++
+	return c.Store.UpsertEdges(ctx, es)
+}
+
+func (c *creating) CreateNodes(ctx context.Context, ns []graph.Node) (graph.WriteStats, error) {
+	c.creates++
+	ids := make([]string, len(ns))
+	for i, n := range ns {
+		ids[i] = n.ID
+	}
+	got, err := c.Store.GetNodes(ctx, ids)
+	if err != nil {
+		return graph.WriteStats{}, err
+	}
+	for _, n := range got {
+		c.stale = append(c.stale, n.ID)
+	}
+	return c.Store.UpsertNodes(ctx, ns)
+}
+
+func (c *creating) UpsertNodes(ctx context.Context, ns []graph.Node) (graph.WriteStats, error) {
+	c.upserts++
+	return c.Store.UpsertNodes(ctx, ns)
+}
+
+// TestLoadDirCreatesNewNodes: LoadDir writes a node batch with
+// CreateNodes exactly when the store held none of its ids at the check
+// (an empty store: every batch; a re-run: none; a partly loaded store:
+// the others), edges with CreateEdges only into a store that was empty,
+// and the graph is the one Load writes.
+func TestLoadDirCreatesNewNodes(t *testing.T) {
+	ctx := context.Background()
+	ds := bundled(t)
+	want := memstore.New()
+	if _, err := loaders.Load(ctx, want, ds, loaders.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	ws, _ := want.Stats(ctx)
+	s := &creating{Store: memstore.New()}
+	check := func(t *testing.T, rep *loaders.Report, wantCreates, wantUpserts bool) {
+		t.Helper()
+		if fresh := wantCreates && !wantUpserts; (s.edgeCreates > 0) != fresh {
+			t.Errorf("CreateEdges calls %d, want some only into an empty store (empty: %v)", s.edgeCreates, fresh)
+		}
+		if len(s.stale) > 0 {
+			t.Errorf("CreateNodes got ids the store held: %v", s.stale)
+		}
+		if (s.creates > 0) != wantCreates || (s.upserts > 0) != wantUpserts {
+			t.Errorf("CreateNodes calls %d, UpsertNodes calls %d; want creates %v, upserts %v", s.creates, s.upserts, wantCreates, wantUpserts)
+		}
+		got, _ := s.Stats(ctx)
+		sameStats(t, "after LoadDir", got, ws)
+		s.creates, s.upserts, s.stale, s.edgeCreates = 0, 0, nil, 0
+	}
+	t.Run("empty store", func(t *testing.T) {
+		rep, err := loaders.LoadDir(ctx, s, data.FS, data.Default, loaders.Options{BatchSize: 20})
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(t, rep, true, false)
+	})
+	t.Run("re-run", func(t *testing.T) {
+		rep, err := loaders.LoadDir(ctx, s, data.FS, data.Default, loaders.Options{BatchSize: 20})
+		if err != nil || rep.Changed() {
+			t.Fatalf("%v %+v", err, rep.Total)
+		}
+		check(t, rep, false, true)
+	})
+	t.Run("partly loaded", func(t *testing.T) {
+		s.Store = memstore.New()
+		// Every 30th node is stored already; with batches of 20 some
+		// batches hold one, others none.
+		var some []graph.Node
+		for i := 0; i < len(ds.Nodes); i += 30 {
+			some = append(some, ds.Nodes[i])
+		}
+		if _, err := s.Store.UpsertNodes(ctx, some); err != nil {
+			t.Fatal(err)
+		}
+		rep, err := loaders.LoadDir(ctx, s, data.FS, data.Default, loaders.Options{BatchSize: 20})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Total.Unchanged < len(some) {
+			t.Errorf("unchanged %d, want at least the %d stored nodes", rep.Total.Unchanged, len(some))
+		}
+		check(t, rep, true, true)
+	})
+}

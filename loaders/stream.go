@@ -149,6 +149,9 @@ type seenNode struct {
 	sum  uint64
 	loc  Location
 	seq  int
+	// stored: the store held the id when checkStore looked (never set
+	// when the store was empty).
+	stored bool
 }
 
 type seenEdge struct {
@@ -174,6 +177,9 @@ type indexSink struct {
 	nodeRows    map[string]int
 	edgeRows    map[string]int
 	seq         int
+	// storeEmpty: the store held no node when checkStore looked, so every
+	// node and edge of the dataset was new then.
+	storeEmpty bool
 }
 
 func (ix *indexSink) total() int {
@@ -201,7 +207,7 @@ func (ix *indexSink) node(n graph.Node, loc Location) error {
 		return ix.b.errs.add(&graph.Error{Code: graph.CodeConflict, File: loc.File, Line: loc.Line, Field: f,
 			Msg: fmt.Sprintf("duplicate id %q with different data (first at %s)", n.ID, old.loc)})
 	}
-	ix.nodes[n.ID] = seenNode{n.Kind, sum, loc, ix.seq}
+	ix.nodes[n.ID] = seenNode{kind: n.Kind, sum: sum, loc: loc, seq: ix.seq}
 	ix.nodeRows[string(n.Kind)]++
 	return nil
 }
@@ -291,12 +297,22 @@ func (ix *indexSink) checkEdge(e graph.Edge, loc Location) error {
 }
 
 // storeStats is a Stats call running in the background (nil when the
-// Writer has no Stats).
-type storeStats chan statsResult
+// Writer has no Stats); st and err are set when done is closed.
+type storeStats = *statsCall
 
-type statsResult struct {
-	st  graph.Stats
-	err error
+type statsCall struct {
+	done chan struct{}
+	st   graph.Stats
+	err  error
+}
+
+// empty waits for the call and reports whether the store held no node.
+func (c *statsCall) empty() bool {
+	if c == nil {
+		return false
+	}
+	<-c.done
+	return c.err == nil && c.st.Nodes == 0
 }
 
 func startStats(ctx context.Context, w Writer) storeStats {
@@ -304,12 +320,12 @@ func startStats(ctx context.Context, w Writer) storeStats {
 	if !ok {
 		return nil
 	}
-	ch := make(storeStats, 1)
+	c := &statsCall{done: make(chan struct{})}
 	go func() {
-		st, err := s.Stats(ctx)
-		ch <- statsResult{st, err}
+		defer close(c.done)
+		c.st, c.err = s.Stats(ctx)
 	}()
-	return ch
+	return c
 }
 
 // checkStore runs Load's store checks on the index (stats: the store's
@@ -335,11 +351,12 @@ func (ix *indexSink) checkStore(ctx context.Context, w Writer, stats storeStats,
 		}
 	}
 	if stats != nil {
-		r := <-stats
-		if r.err != nil {
-			return fmt.Errorf("read store stats: %w", r.err)
+		<-stats.done
+		if stats.err != nil {
+			return fmt.Errorf("read store stats: %w", stats.err)
 		}
-		if r.st.Nodes == 0 {
+		if stats.st.Nodes == 0 {
+			ix.storeEmpty = true
 			return rejectExternal(probe, map[string]graph.Kind{}, rep)
 		}
 	}
@@ -352,7 +369,12 @@ func (ix *indexSink) checkStore(ctx context.Context, w Writer, stats storeStats,
 		}
 		for _, g := range got {
 			n, ok := ix.nodes[g.ID]
-			if !ok || g.Kind == n.kind {
+			if !ok {
+				continue
+			}
+			if g.Kind == n.kind {
+				n.stored = true
+				ix.nodes[g.ID] = n
 				continue
 			}
 			rep.reject(true, string(n.kind))
@@ -544,15 +566,47 @@ func (em *emitSink) flushNodes() error {
 	em.nodes = make([]graph.Node, 0, em.opts.BatchSize)
 	k := string(nodes[0].Kind)
 	loc := em.ix.nodes[nodes[0].ID].loc
+	// A batch of ids the store did not hold when checked is created
+	// without reading the store first, if the store can (it falls back to
+	// an upsert itself when one exists by now).
+	write := em.w.UpsertNodes
+	if c, ok := em.w.(nodeCreator); ok && !em.anyStored(nodes) {
+		write = c.CreateNodes
+	}
 	return em.submit(func() error {
 		em.startKind(k)
-		st, err := em.w.UpsertNodes(em.ctx, nodes)
+		st, err := write(em.ctx, nodes)
 		if err != nil {
 			return fmt.Errorf("write %d %s nodes from %s (earlier batches are committed; re-run to converge): %w", len(nodes), k, loc, err)
 		}
 		em.count(em.rep.Nodes, k, st, len(nodes))
 		return nil
 	})
+}
+
+// nodeCreator is the optional part of a Writer that writes nodes it is
+// told are new without reading the store first (neo4jstore.Store.CreateNodes:
+// same result and counts as UpsertNodes).
+type nodeCreator interface {
+	CreateNodes(ctx context.Context, nodes []graph.Node) (graph.WriteStats, error)
+}
+
+// edgeCreator is the optional part of a Writer that writes edges it is
+// told are new (neo4jstore.Store.CreateEdges: same result and counts as
+// UpsertEdges).
+type edgeCreator interface {
+	CreateEdges(ctx context.Context, edges []graph.Edge) (graph.WriteStats, error)
+}
+
+// anyStored reports whether checkStore found any of the nodes' ids in the
+// store.
+func (em *emitSink) anyStored(nodes []graph.Node) bool {
+	for _, n := range nodes {
+		if em.ix.nodes[n.ID].stored {
+			return true
+		}
+	}
+	return false
 }
 
 func (em *emitSink) flushEdges() error {
@@ -562,9 +616,16 @@ func (em *emitSink) flushEdges() error {
 	edges := em.edges
 	em.edges = make([]graph.Edge, 0, em.opts.BatchSize)
 	k := string(edges[0].Type)
+	// Into a store that was empty, every edge is new: written without
+	// reading the previous state, if the store can (it falls back to an
+	// upsert itself when one is not).
+	write := em.w.UpsertEdges
+	if c, ok := em.w.(edgeCreator); ok && em.ix.storeEmpty {
+		write = c.CreateEdges
+	}
 	return em.submit(func() error {
 		em.startKind(k)
-		st, err := em.w.UpsertEdges(em.ctx, edges)
+		st, err := write(em.ctx, edges)
 		if err != nil {
 			return fmt.Errorf("write %d %s edges (earlier batches are committed; re-run to converge): %w", len(edges), k, err)
 		}
