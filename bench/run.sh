@@ -77,7 +77,7 @@ fi
 "$BIN/loadcsv" -dir "$DS" -batch "$BATCH" -print >"$RES/loadcsv.cypher"
 ROWS=$(sed -n 's|^// .* (\([0-9]*\) rows)$|\1|p' "$RES/loadcsv.cypher" | paste -sd+ | bc)
 NODE_ROWS=$(sed -n 's|^// nodes/.* (\([0-9]*\) rows)$|\1|p' "$RES/loadcsv.cypher" | paste -sd+ | bc)
-log "dataset: $ROWS rows ($NODE_ROWS node rows, $((ROWS - NODE_ROWS)) edge rows), $(du -sh "$DS" | cut -f1)"
+log "dataset: $ROWS rows ($NODE_ROWS node rows, $((ROWS - NODE_ROWS)) edge rows), $(du -sh "$DS/" | cut -f1)"
 
 # fresh: an empty database with chainkg's schema (constraints, range and
 # full-text indexes), on a newly started server.
