@@ -255,27 +255,31 @@ func TestProjectionMatchesBaseline(t *testing.T) {
 	}
 	s := synthStore(t, n)
 	ctx := t.Context()
-	for _, id := range chainIDs(s) {
-		t.Run(id, func(t *testing.T) {
-			got, err := s.Projection(ctx, id)
-			if err != nil {
-				t.Fatal(err)
-			}
-			want, err := s.projectionBaseline(ctx, id)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(want.Nodes) < 10 || len(want.Edges) < 10 {
-				t.Fatalf("baseline projection too small to compare: %d nodes, %d edges", len(want.Nodes), len(want.Edges))
-			}
-			if err := got.Check(); err != nil {
-				t.Fatal(err)
-			}
-			if got.ChainID != want.ChainID || got.Revision != want.Revision ||
-				!reflect.DeepEqual(got.FullNodes(), want.FullNodes()) || !reflect.DeepEqual(got.FullEdges(), want.FullEdges()) {
-				t.Errorf("projection of %s differs from the baseline (%d/%d nodes, %d/%d edges)", id, len(got.Nodes), len(want.Nodes), len(got.Edges), len(want.Edges))
-			}
-		})
+	defer func(v int) { parallelProjection = v }(parallelProjection)
+	for _, par := range []int{1 << 30, 16} { // one goroutine; two (projectOut's split)
+		parallelProjection = par
+		for _, id := range chainIDs(s) {
+			t.Run(fmt.Sprintf("%s/split=%v", id, par < 1<<30), func(t *testing.T) {
+				got, err := s.Projection(ctx, id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want, err := s.projectionBaseline(ctx, id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(want.Nodes) < 10 || len(want.Edges) < 10 {
+					t.Fatalf("baseline projection too small to compare: %d nodes, %d edges", len(want.Nodes), len(want.Edges))
+				}
+				if err := got.Check(); err != nil {
+					t.Fatal(err)
+				}
+				if got.ChainID != want.ChainID || got.Revision != want.Revision ||
+					!reflect.DeepEqual(got.FullNodes(), want.FullNodes()) || !reflect.DeepEqual(got.FullEdges(), want.FullEdges()) {
+					t.Errorf("projection of %s differs from the baseline (%d/%d nodes, %d/%d edges)", id, len(got.Nodes), len(want.Nodes), len(got.Edges), len(want.Edges))
+				}
+			})
+		}
 	}
 }
 

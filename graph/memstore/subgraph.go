@@ -387,7 +387,7 @@ func (s *Store) projectOut(sc *scratch) ([]graph.ProjNode, []graph.ProjEdge, []g
 // parallelProjection is the member count from which projectOut splits its
 // work over two goroutines (below it, starting one costs more than it
 // saves).
-const parallelProjection = 4096
+var parallelProjection = 4096
 
 func (s *Store) projectNodes(sc *scratch, pi *provInterner) []graph.ProjNode {
 	nodes := make([]graph.ProjNode, len(sc.nks))
