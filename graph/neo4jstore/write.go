@@ -415,20 +415,33 @@ func (s *Store) UpsertEdges(ctx context.Context, edges []graph.Edge) (graph.Writ
 	if len(edges) == 0 {
 		return graph.NewWriteStats(), nil
 	}
+	prep, err := prepareEdges(edges)
+	if err != nil {
+		return graph.WriteStats{}, err
+	}
+	// Distinct keys in first-appearance order, grouped by type; each key
+	// is written with its last version in the input.
+	return s.upsertPreparedEdges(ctx, edges, prep, planEdges(edges))
+}
+
+// prepareEdges checks edges and builds their stored property maps.
+func prepareEdges(edges []graph.Edge) ([]preparedProps, error) {
 	prep := make([]preparedProps, len(edges))
 	for i, e := range edges {
 		if err := checkEdge(e); err != nil {
-			return graph.WriteStats{}, err
+			return nil, err
 		}
 		if err := graph.ValidateEdge(e); err != nil {
-			return graph.WriteStats{}, fmt.Errorf("edge %s: %w", e.Key(), err)
+			return nil, fmt.Errorf("edge %s: %w", e.Key(), err)
 		}
 		p, h := storedProps(string(e.Type), e.Flatten())
 		prep[i] = preparedProps{p, h}
 	}
-	// Distinct keys in first-appearance order, grouped by type; each key
-	// is written with its last version in the input.
-	plan := planEdges(edges)
+	return prep, nil
+}
+
+// upsertPreparedEdges writes prepared edges in one transaction.
+func (s *Store) upsertPreparedEdges(ctx context.Context, edges []graph.Edge, prep []preparedProps, plan edgePlan) (graph.WriteStats, error) {
 	out, err := s.writeTx(ctx, "neo4j: upsert edges", func(tx neo4j.ManagedTransaction) (any, error) {
 		return s.upsertEdgesTx(ctx, tx, edges, prep, plan)
 	})

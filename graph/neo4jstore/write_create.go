@@ -43,16 +43,9 @@ func (s *Store) CreateEdges(ctx context.Context, edges []graph.Edge) (graph.Writ
 	if len(edges) == 0 {
 		return graph.NewWriteStats(), nil
 	}
-	prep := make([]preparedProps, len(edges))
-	for i, e := range edges {
-		if err := checkEdge(e); err != nil {
-			return graph.WriteStats{}, err
-		}
-		if err := graph.ValidateEdge(e); err != nil {
-			return graph.WriteStats{}, fmt.Errorf("edge %s: %w", e.Key(), err)
-		}
-		p, h := storedProps(string(e.Type), e.Flatten())
-		prep[i] = preparedProps{p, h}
+	prep, err := prepareEdges(edges)
+	if err != nil {
+		return graph.WriteStats{}, err
 	}
 	plan := planEdges(edges)
 	if len(plan.keys) == len(edges) {
@@ -96,13 +89,7 @@ func (s *Store) CreateEdges(ctx context.Context, edges []graph.Edge) (graph.Writ
 			return graph.WriteStats{}, err
 		}
 	}
-	out, err := s.writeTx(ctx, "neo4j: upsert edges", func(tx neo4j.ManagedTransaction) (any, error) {
-		return s.upsertEdgesTx(ctx, tx, edges, prep, plan)
-	})
-	if err != nil {
-		return graph.WriteStats{}, err
-	}
-	return out.(graph.WriteStats), nil
+	return s.upsertPreparedEdges(ctx, edges, prep, plan)
 }
 
 // createEdgeStatement is createEdgesCypher for relation type t.
