@@ -249,6 +249,12 @@ func BenchmarkGapReportMemstore(b *testing.B) {
 }
 
 func BenchmarkGapReportNeo4j(b *testing.B) {
+	neo4jSynthetic(b, benchGap)
+}
+
+// neo4jSynthetic runs bench, per size of gapSizes, on the Neo4j server of
+// NEO4J_URI holding the synthetic dataset of that size.
+func neo4jSynthetic(b *testing.B, bench func(*testing.B, graph.Store)) {
 	env := storetest.Neo4j(b)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
 	defer cancel()
@@ -281,7 +287,7 @@ func BenchmarkGapReportNeo4j(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			benchGap(b, s)
+			bench(b, s)
 		})
 	}
 }
@@ -301,32 +307,7 @@ func BenchmarkGapReportChainsMemstore(b *testing.B) {
 }
 
 func BenchmarkGapReportChainsNeo4j(b *testing.B) {
-	env := storetest.Neo4j(b)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
-	defer cancel()
-	s, err := neo4jstore.Open(ctx, neo4jstore.Config{URI: env.URI, Username: env.Username, Password: env.Password})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close(context.Background())
-	for _, n := range gapSizes(b) {
-		b.Run(fmt.Sprintf("enterprises=%d", n), func(b *testing.B) {
-			ds := synthetic(b, n)
-			st, err := s.Stats(ctx)
-			if os.Getenv("CHAINKG_BENCH_REUSE") == "" || err != nil || st.Nodes != int64(len(ds.Nodes)) || st.Edges != int64(len(ds.Edges)) {
-				if err := s.Migrate(ctx); err != nil {
-					b.Fatal(err)
-				}
-				if err := s.Reset(ctx); err != nil {
-					b.Fatal(err)
-				}
-				if _, err := loaders.Load(ctx, s, ds, loaders.Options{}); err != nil {
-					b.Fatal(err)
-				}
-			}
-			benchChains(b, s)
-		})
-	}
+	neo4jSynthetic(b, benchChains)
 }
 
 func benchChains(b *testing.B, s graph.Store) {
