@@ -306,15 +306,6 @@ type statsCall struct {
 	err  error
 }
 
-// empty waits for the call and reports whether the store held no node.
-func (c *statsCall) empty() bool {
-	if c == nil {
-		return false
-	}
-	<-c.done
-	return c.err == nil && c.st.Nodes == 0
-}
-
 func startStats(ctx context.Context, w Writer) storeStats {
 	s, ok := w.(statser)
 	if !ok {
