@@ -44,38 +44,17 @@ type nodeInfo struct {
 	tier  uint8
 }
 
-// relSlot numbers the relation types in name order, the order stores sort
-// projection edges in, so adjacency arrives sorted.
-var relSlot = func() map[RelType]uint8 {
-	names := make([]string, 0, len(Rels))
-	for _, r := range Rels {
-		names = append(names, string(r.Type))
-	}
-	slices.Sort(names)
-	m := make(map[RelType]uint8, len(names))
-	for i, n := range names {
-		m[RelType(n)] = uint8(i)
-	}
-	return m
-}()
-
-// relSlotOf is relSlot by position in Rels (ProjEdge.Rel).
-var relSlotOf = func() []uint8 {
-	out := make([]uint8, len(Rels))
-	for i, r := range Rels {
-		out[i] = relSlot[r.Type]
-	}
-	return out
-}()
+// A relation's slot is its rank in name order (RelNameRank), the order
+// stores sort projection edges in, so adjacency arrives sorted.
 
 // slotOf returns the slot of a vocabulary relation (the analyses name only
 // those; a missing one is a programming error caught at start-up).
 func slotOf(t RelType) uint8 {
-	s, ok := relSlot[t]
+	i, ok := RelIndex(t)
 	if !ok {
 		panic("graph: relation " + string(t) + " is not in the vocabulary")
 	}
-	return s
+	return RelNameRank[i]
 }
 
 // The slots the analyses read, resolved once.
@@ -296,7 +275,7 @@ func (ix *index) buildAdjacency() {
 	ix.scratch.outE = ix.outE
 	for i := range edges {
 		e := &edges[i]
-		slot := relSlotOf[e.Rel]
+		slot := RelNameRank[e.Rel]
 		o := outOff[e.From+1]
 		outOff[e.From+1]++
 		ix.outT[o], ix.outN[o], ix.outE[o] = slot, e.To, int32(i)
