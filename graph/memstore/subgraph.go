@@ -5,7 +5,6 @@ import (
 	"context"
 	"runtime"
 	"slices"
-	"strings"
 	"sync"
 	"unsafe"
 
@@ -47,16 +46,12 @@ func (ns *nodeSet) clear() {
 	ns.list = ns.list[:0]
 }
 
-// typeRank orders relation indices by type name (edges sort by type first).
+// typeRank orders relation indices (1-based, as edge.typ) by type name
+// (edges sort by type first): graph.RelNameRank, shifted by one.
 var typeRank = func() []int {
-	idx := make([]int, len(graph.Rels))
-	for i := range idx {
-		idx[i] = i
-	}
-	slices.SortFunc(idx, func(a, b int) int { return strings.Compare(string(graph.Rels[a].Type), string(graph.Rels[b].Type)) })
 	rank := make([]int, len(graph.Rels)+1)
-	for r, i := range idx {
-		rank[i+1] = r
+	for i, r := range graph.RelNameRank {
+		rank[i+1] = int(r)
 	}
 	return rank
 }()
