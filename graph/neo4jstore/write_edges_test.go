@@ -62,7 +62,6 @@ func planText(p neo4j.Plan) string {
 func TestUpsertEdgesPlan(t *testing.T) {
 	env := storetest.Neo4j(t)
 	s, _, _ := openWriteTest(t, env)
-	ctx := context.Background()
 	for _, spec := range graph.Rels {
 		t.Run(string(spec.Type), func(t *testing.T) {
 			rel, err := relLabel(spec.Type)
@@ -73,30 +72,40 @@ func TestUpsertEdgesPlan(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			sess := s.session(ctx, neo4j.AccessModeWrite)
-			defer sess.Close(ctx)
 			rows := []any{[]any{"a", "b", map[string]any{"_h": "x"}, int64(0)}}
-			res, err := sess.Run(ctx, "EXPLAIN "+fmt.Sprintf(upsertEdgesCypher, rel, fit), map[string]any{"rows": rows})
-			if err != nil {
-				t.Fatal(err)
-			}
-			sum, err := res.Consume(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			plan := planText(sum.Plan())
-			for _, want := range []string{"Expand(Into)", "LockingMerge"} {
-				if !strings.Contains(plan, want) {
-					t.Errorf("plan lacks %s:\n%s", want, plan)
-				}
-			}
-			for _, bad := range []string{"Expand(All)", "AllNodesScan", "NodeByLabelScan", "CartesianProduct"} {
-				if strings.Contains(plan, bad) {
-					t.Errorf("plan has %s:\n%s", bad, plan)
-				}
-			}
+			checkEdgePlan(t, s, fmt.Sprintf(upsertEdgesCypher, rel, fit), rows)
 		})
 	}
+}
+
+// checkEdgePlan explains an edge write statement with rows and checks its
+// plan: endpoints seeked, the relationship found by Expand(Into) under a
+// LockingMerge, no scan or expansion of all edges; it returns the plan.
+func checkEdgePlan(t *testing.T, s *Store, stmt string, rows []any) string {
+	t.Helper()
+	ctx := context.Background()
+	sess := s.session(ctx, neo4j.AccessModeWrite)
+	defer sess.Close(ctx)
+	res, err := sess.Run(ctx, "EXPLAIN "+stmt, map[string]any{"rows": rows})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := res.Consume(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := planText(sum.Plan())
+	for _, want := range []string{"Expand(Into)", "LockingMerge"} {
+		if !strings.Contains(plan, want) {
+			t.Errorf("plan lacks %s:\n%s", want, plan)
+		}
+	}
+	for _, bad := range []string{"Expand(All)", "AllNodesScan", "NodeByLabelScan", "CartesianProduct"} {
+		if strings.Contains(plan, bad) {
+			t.Errorf("plan has %s:\n%s", bad, plan)
+		}
+	}
+	return plan
 }
 
 // TestUpsertEdgesOneStatement covers what the one-pass edge write must
