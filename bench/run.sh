@@ -7,10 +7,14 @@
 # each into an empty database (a fresh data dir, then `chainkg migrate` for the
 # same constraints and indexes), then prints rows/s of each and the ratio.
 #
-#   bash bench/run.sh [--enterprises N] [--seed S] [--batch B] [--runs R] [--keep] [--base BIN]
+#   bash bench/run.sh [--enterprises N] [--seed S] [--batch B] [--runs R] [--keep] [--base BIN] [--warm [--warmup K]]
 #
 # --base BIN also loads with another chainkg binary (e.g. one built from an
 # earlier commit) in the same runs, for a side-by-side before/after.
+# --warm loads into one running server: after K (default 2) untimed rounds
+# of loads with every method (the JVM's JIT warm-up), every timed load
+# starts from a graph emptied by `loadcsv -wipe` (schema kept) instead of
+# from a newly started server.
 #
 # It starts its own Neo4j on BENCH_NEO4J_PORT (default 7688) with its data under
 # bench/out/ (gitignored) and stops it at the end; the shared server on 7687 is
@@ -26,6 +30,8 @@ BATCH=5000
 RUNS=1
 KEEP=0
 BASE=""
+WARM=0
+WARMUP=2
 while (($#)); do
 	case $1 in
 	--enterprises | -n) N=$2; shift 2 ;;
@@ -34,7 +40,9 @@ while (($#)); do
 	--runs) RUNS=$2; shift 2 ;;
 	--keep) KEEP=1; shift ;;
 	--base) BASE=$(realpath "$2"); shift 2 ;;
-	-h | --help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--warm) WARM=1; shift ;;
+	--warmup) WARMUP=$2; shift 2 ;;
+	-h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
 	*) echo "bench/run.sh: unknown argument $1 (try --help)" >&2; exit 2 ;;
 	esac
 done
@@ -107,23 +115,43 @@ sample() {
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 TICK=$(getconf CLK_TCK)
 
+load_cmd() { # method -> the command that loads with it
+	case $1 in
+	chainkg) cmd=("$BIN/chainkg" load --neo4j "$NEO4J_URI" --batch "$BATCH" --json "$DS") ;;
+	base) cmd=("$BASE" load --neo4j "$NEO4J_URI" --batch "$BATCH" --json "$DS") ;;
+	*) cmd=("$BIN/loadcsv" -dir "$DS" -batch "$BATCH" -json) ;;
+	esac
+}
+
 declare -A SECS=() CNT=() SCPU=() CCPU=() LOADAVG=()
 METHODS=(chainkg loadcsv)
 [[ -z $BASE ]] || METHODS=(base chainkg loadcsv)
+if ((WARM)); then
+	log "warm: one server on $NEO4J_URI for every run; $WARMUP untimed warm-up rounds first"
+	fresh
+	for ((w = 1; w <= WARMUP; w++)); do
+		for method in "${METHODS[@]}"; do
+			load_cmd "$method"
+			t0=$(now)
+			"${cmd[@]}" >/dev/null 2>"$RES/$method-warmup.err" || { cat "$RES/$method-warmup.err" >&2; exit 1; }
+			log "warm-up $w: $method: $(printf '%.1f' "$(echo "$(now) - $t0" | bc -l)") s"
+			"$BIN/loadcsv" -wipe
+		done
+	done
+fi
 for ((run = 1; run <= RUNS; run++)); do
 	for method in "${METHODS[@]}"; do
-		log "run $run: $method: starting an empty Neo4j on $NEO4J_URI"
-		fresh
+		if ((WARM)); then
+			log "run $run: $method: emptying the graph (loadcsv -wipe)"
+			"$BIN/loadcsv" -wipe
+		else
+			log "run $run: $method: starting an empty Neo4j on $NEO4J_URI"
+			fresh
+		fi
 		pid=$(<"$NEO4J_DATA_DIR/neo4j.pid")
 		log "run $run: $method: loading (load average $(cut -d' ' -f1-3 /proc/loadavg))"
 		c0=$(cpu_ticks "$pid")
-		if [[ $method == chainkg ]]; then
-			cmd=("$BIN/chainkg" load --neo4j "$NEO4J_URI" --batch "$BATCH" --json "$DS")
-		elif [[ $method == base ]]; then
-			cmd=("$BASE" load --neo4j "$NEO4J_URI" --batch "$BATCH" --json "$DS")
-		else
-			cmd=("$BIN/loadcsv" -dir "$DS" -batch "$BATCH" -json)
-		fi
+		load_cmd "$method"
 		TIMEFORMAT='%R %U %S'
 		if ! { time "${cmd[@]}" >"$RES/$method-$run.json" 2>"$RES/$method-$run.err"; } 2>"$RES/$method-$run.time"; then
 			cat "$RES/$method-$run.err" >&2
@@ -163,8 +191,8 @@ best_cpu() { # method -> lowest Neo4j + client CPU seconds over the runs
 }
 
 status=0
-printf '\nLoad of %d enterprises (seed %d): %d rows (%d nodes, %d edges), batch %d, %s, Neo4j %s\n' \
-	"$N" "$SEED" "$ROWS" "$NODE_ROWS" "$((ROWS - NODE_ROWS))" "$BATCH" "$(date -u +%FT%TZ)" \
+printf '\nLoad of %d enterprises (seed %d): %d rows (%d nodes, %d edges), batch %d, %s, %s, Neo4j %s\n' \
+	"$N" "$SEED" "$ROWS" "$NODE_ROWS" "$((ROWS - NODE_ROWS))" "$BATCH" "$( ((WARM)) && echo "warm server (--warm)" || echo "a fresh server per load")" "$(date -u +%FT%TZ)" \
 	"$(grep -o '<neo4j.version>[^<]*' deploy/neo4j/pom.xml | cut -d'>' -f2)"
 printf '%-30s %3s %8s %8s %9s %9s %8s %8s %8s\n' method run wall-s rows/s neo4j-cpu client-cpu rows/cpu-s nodes rels
 for method in "${METHODS[@]}"; do

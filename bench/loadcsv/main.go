@@ -15,6 +15,11 @@
 // schema.
 //
 //	go run ./bench/loadcsv -dir DATASET [-batch 5000] [-json]
+//	go run ./bench/loadcsv -wipe
+//
+// -wipe deletes every relationship and every :Node node (in transactions,
+// keeping the schema), so that bench/run.sh --warm can load again into the
+// same running server.
 //
 // NEO4J_URI, NEO4J_USERNAME and NEO4J_PASSWORD name the server.
 package main
@@ -84,7 +89,15 @@ func main() {
 	batch := flag.Int("batch", 5000, "rows per transaction (IN TRANSACTIONS OF N ROWS)")
 	asJSON := flag.Bool("json", false, "print the result as JSON")
 	printOnly := flag.Bool("print", false, "print the statements and exit")
+	wipe := flag.Bool("wipe", false, "delete every relationship and :Node node (keeps the schema) and exit")
 	flag.Parse()
+	if *wipe {
+		if _, err := run(context.Background(), wipeSteps); err != nil {
+			fmt.Fprintln(os.Stderr, "loadcsv: wipe:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *dir == "" || *batch <= 0 {
 		fmt.Fprintln(os.Stderr, "usage: loadcsv -dir DATASET [-batch N] [-json] [-print]")
 		os.Exit(2)
@@ -115,6 +128,13 @@ func main() {
 		fmt.Printf("%-28s %9d rows %8.2fs %10.0f rows/s\n", f.File, f.Rows, f.Seconds, float64(f.Rows)/f.Seconds)
 	}
 	fmt.Printf("%-28s %9d rows %8.2fs %10.0f rows/s\n", "total", res.Rows, res.Seconds, res.RowsPS)
+}
+
+// wipeSteps empty the graph for -wipe: relationships first (deleting a
+// node with many relationships in one go needs them all in memory).
+var wipeSteps = []step{
+	{File: "relationships", cypher: "MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 20000 ROWS"},
+	{File: "nodes", cypher: "MATCH (n:Node) CALL (n) { DELETE n } IN TRANSACTIONS OF 20000 ROWS"},
 }
 
 // plan builds one statement per file of the manifest, nodes first.
