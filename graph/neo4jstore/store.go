@@ -9,7 +9,10 @@
 // Storage model: every node carries the label :Node plus exactly one kind
 // label from graph.Kinds; its property map is exactly Node.Flatten() plus
 // the content hash "_h" used for unchanged-detection (stripped when read
-// back). Relationships carry Edge.Flatten() plus "_h". The graph revision
+// back). Relationships carry exactly Edge.Flatten(): an edge's hash is
+// computed from the properties read back when it is upserted, because a
+// stored "_h" would not fit the one property record a typical edge needs
+// (bench/README.md, 2026-11-29 13:00). The graph revision
 // lives on a meta node (:ChainkgMeta {id:'graph'}) that is not a :Node and
 // is never counted or returned.
 package neo4jstore

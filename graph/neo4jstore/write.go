@@ -44,22 +44,29 @@ const (
 	// connected end (never an Expand(All) over a supernode's edges). MERGE
 	// is the concurrency guard: no constraint can make (type, from, to)
 	// unique, and MERGE locks both endpoints, so two concurrent writers of
-	// one new edge never make two. A created edge is marked with the empty
-	// hash (never a real one: a stored edge without _h reads as null), so
-	// `old` tells created ('') from stored (its hash or null); props are
-	// written only when the hash differs. One record comes back: the number
-	// of rows that created an edge between fitting endpoints, and [index,
-	// old hash, kinds fit] for every other row. A row whose endpoint is
-	// missing yields nothing: the caller then diagnoses and rolls the
-	// transaction back.
+	// one new edge never make two. A created edge is marked {_h: ''} for
+	// the length of the statement (a stored edge never keeps that map: the
+	// statement replaces it), so `old` tells created from stored; props are
+	// written only when they differ from the stored ones (Cypher's map
+	// equality: props of one relation type have one declared type each, so
+	// 1 = 1.0 cannot hide a change; a stored "_h" of an older chainkg makes
+	// the maps differ and is dropped by the rewrite). One record comes back:
+	// the number of rows that created an edge between fitting endpoints,
+	// and [index, old, kinds fit] for every other row: old is true when the
+	// stored props equal the row's, else the stored props, which the caller
+	// hashes to count unchanged and updated rows as if the input's rows were
+	// written one by one (a key can repeat in one call). A row whose
+	// endpoint is missing yields nothing: the caller then diagnoses and
+	// rolls the transaction back.
 	upsertEdgesCypher = "UNWIND $rows AS row " +
 		"MATCH (a:Node {id: row[0]}) MATCH (b:Node {id: row[1]}) " +
 		"MERGE (a)-[r:%[1]s]->(b) ON CREATE SET r._h = '' " +
-		"WITH a, b, r, row, r._h AS old " +
-		"FOREACH (_ IN CASE WHEN old = row[2]._h THEN [] ELSE [1] END | SET r = row[2]) " +
-		"WITH row, old, %[2]s AS fit " +
-		"RETURN sum(CASE WHEN old = '' AND fit THEN 1 ELSE 0 END) AS created, " +
-		"collect(CASE WHEN old = '' AND fit THEN null ELSE [row[3], old, fit] END) AS other"
+		"WITH a, b, r, row, properties(r) AS old " +
+		"FOREACH (_ IN CASE WHEN old = row[2] THEN [] ELSE [1] END | SET r = row[2]) " +
+		"WITH row, old, old = {_h: ''} AS new, %[2]s AS fit " +
+		"RETURN sum(CASE WHEN new AND fit THEN 1 ELSE 0 END) AS created, " +
+		"collect(CASE WHEN new AND fit THEN null ELSE [row[3], " +
+		"CASE WHEN new THEN null WHEN old = row[2] THEN true ELSE old END, fit] END) AS other"
 	// removeEdgeCypher deletes one edge; %s is the relationship type.
 	removeEdgeCypher = "MATCH (a:Node {id: $f}) MATCH (b:Node {id: $t}) MATCH (a)-[r:%s]->(b) DELETE r RETURN count(*) AS c"
 	// bumpRevisionCypher increments the graph revision in the writing
@@ -127,15 +134,30 @@ func isReserved(k string) bool {
 	return false
 }
 
-// storedProps is the property map written for a node or edge: Flatten()
-// with canonical values, plus the content hash.
+// storedProps is the property map written for a node: Flatten() with
+// canonical values, plus the content hash.
 func storedProps(tag string, m map[string]any) (map[string]any, string) {
-	for k, v := range m {
-		m[k] = graph.Normalize(v)
-	}
+	m = normalized(m)
 	h := contentHash(tag, m)
 	m[hashProp] = h
 	return m, h
+}
+
+// normalized replaces m's values by their canonical form (graph.Normalize)
+// and returns m.
+func normalized(m map[string]any) map[string]any {
+	for k, v := range m {
+		m[k] = graph.Normalize(v)
+	}
+	return m
+}
+
+// storedEdgeHash is the content hash of an edge's stored properties as
+// read back (an older chainkg's "_h" left out), to compare with the hash of
+// the properties a write brings.
+func storedEdgeHash(t graph.RelType, props map[string]any) string {
+	delete(props, hashProp)
+	return contentHash(string(t), normalized(props))
 }
 
 // contentHash is a digest of a property map with typed values, so that an
@@ -434,8 +456,8 @@ func prepareEdges(edges []graph.Edge) ([]preparedProps, error) {
 		if err := graph.ValidateEdge(e); err != nil {
 			return nil, fmt.Errorf("edge %s: %w", e.Key(), err)
 		}
-		p, h := storedProps(string(e.Type), e.Flatten())
-		prep[i] = preparedProps{p, h}
+		p := normalized(e.Flatten())
+		prep[i] = preparedProps{p, contentHash(string(e.Type), p)}
 	}
 	return prep, nil
 }
@@ -485,7 +507,7 @@ func planEdges(edges []graph.Edge) edgePlan {
 }
 
 // edgeBefore is what a key's row reported: whether the edge existed before
-// the statement and its hash then.
+// the statement and the hash of its properties then.
 type edgeBefore struct {
 	seen, existed bool
 	hash          string
@@ -532,8 +554,18 @@ func (s *Store) upsertEdgesTx(ctx context.Context, tx neo4j.ManagedTransaction, 
 				if !before[j].seen {
 					created++ // counts the distinct keys reported
 				}
-				old, isStr := v[1].(string)
-				before[j] = edgeBefore{seen: true, existed: !isStr || old != "", hash: old}
+				// true: stored with the props of the key's last row;
+				// old props: stored with other props; null: this row
+				// created it (between endpoints that do not fit: reported,
+				// then rolled back below).
+				b := edgeBefore{seen: true}
+				switch old := v[1].(type) {
+				case bool:
+					b.existed, b.hash = true, prep[p.last[j]].hash
+				case map[string]any:
+					b.existed, b.hash = true, storedEdgeHash(t, old)
+				}
+				before[j] = b
 			}
 			// Every key not reported created its edge (both endpoints
 			// exist and fit); fewer than the batch means one is missing.

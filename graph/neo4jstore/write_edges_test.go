@@ -220,3 +220,93 @@ func nodeKind(nodes []graph.Node, id string) graph.Kind {
 	}
 	return ""
 }
+
+// TestEdgeHashFromStoredProps: relationships are stored without a content
+// hash, and an upsert tells unchanged from updated by the properties it
+// reads back: a repeated write is unchanged (no revision bump), an edge
+// that another tool wrote with the same properties is unchanged too, an
+// older chainkg's "_h" is dropped without counting a change, and a changed
+// property is an update that lands.
+func TestEdgeHashFromStoredProps(t *testing.T) {
+	env := storetest.Neo4j(t)
+	s, _, edges := openWriteTest(t, env)
+	ctx := context.Background()
+	raw := func(q string, params map[string]any) []*neo4j.Record {
+		t.Helper()
+		res, err := neo4j.ExecuteQuery(ctx, s.driver, q, params, neo4j.EagerResultTransformer)
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		return res.Records
+	}
+	hashes := func() int64 {
+		t.Helper()
+		return raw("MATCH (:Node)-[r]->(:Node) WHERE r._h IS NOT NULL RETURN count(r) AS c", nil)[0].Values[0].(int64)
+	}
+	st, err := s.UpsertEdges(ctx, edges)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := total(st.Created); n != len(edges) {
+		t.Fatalf("created %d of %d edges: %+v", n, len(edges), st)
+	}
+	if n := hashes(); n != 0 {
+		t.Errorf("%d stored edges carry _h", n)
+	}
+	rev, err := s.Revision(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unchanged := func(what string) {
+		t.Helper()
+		st, err := s.UpsertEdges(ctx, edges)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := total(st.Unchanged); n != len(edges) {
+			t.Errorf("%s: %d of %d edges unchanged: %+v", what, n, len(edges), st)
+		}
+		if r, err := s.Revision(ctx); err != nil || r != rev {
+			t.Errorf("%s: revision %d -> %d (%v)", what, rev, r, err)
+		}
+	}
+	unchanged("same edges again")
+
+	// The first edge as another tool (or an older chainkg) left it.
+	e := edges[0]
+	q := fmt.Sprintf("MATCH (a:Node {id: $f})-[r:%s]->(b:Node {id: $t}) ", e.Type)
+	raw(q+"DELETE r", map[string]any{"f": e.From, "t": e.To})
+	raw(fmt.Sprintf("MATCH (a:Node {id: $f}) MATCH (b:Node {id: $t}) CREATE (a)-[r:%s]->(b) SET r = $p", e.Type),
+		map[string]any{"f": e.From, "t": e.To, "p": e.Flatten()})
+	unchanged("an equal edge written by another tool")
+	raw(q+"SET r._h = 'an older hash'", map[string]any{"f": e.From, "t": e.To})
+	unchanged("an older chainkg's _h")
+	if n := hashes(); n != 0 {
+		t.Errorf("the older _h was kept (%d edges carry _h)", n)
+	}
+
+	changed := e
+	changed.Prov.Source = e.Prov.Source + " (revised)"
+	st, err = s.UpsertEdges(ctx, []graph.Edge{changed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total(st.Updated) != 1 {
+		t.Errorf("changed source: %+v, want 1 updated", st)
+	}
+	got := raw(q+"RETURN r.source AS s", map[string]any{"f": e.From, "t": e.To})
+	if len(got) != 1 || got[0].Values[0] != changed.Prov.Source {
+		t.Errorf("stored source %v, want %q", got, changed.Prov.Source)
+	}
+	if r, err := s.Revision(ctx); err != nil || r <= rev {
+		t.Errorf("revision %d after an update, want > %d (%v)", r, rev, err)
+	}
+}
+
+func total(m map[string]int) int {
+	n := 0
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
