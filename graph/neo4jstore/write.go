@@ -48,8 +48,10 @@ const (
 	// the length of the statement (a stored edge never keeps that map: the
 	// statement replaces it), so `old` tells created from stored; props are
 	// written only when they differ from the stored ones (Cypher's map
-	// equality: props of one relation type have one declared type each, so
-	// 1 = 1.0 cannot hide a change; a stored "_h" of an older chainkg makes
+	// equality, where 1 = 1.0: chainkg writes each property of a relation
+	// type with its one declared type, so that hides no change it made; an
+	// edge another tool stored with 1 where chainkg writes 1.0 is left as
+	// it is and counted unchanged. A stored "_h" of an older chainkg makes
 	// the maps differ and is dropped by the rewrite). One record comes back:
 	// the number of rows that created an edge between fitting endpoints,
 	// and [index, old, kinds fit] for every other row: old is true when the
