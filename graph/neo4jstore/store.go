@@ -9,7 +9,7 @@
 // Storage model: every node carries the label :Node plus exactly one kind
 // label from graph.Kinds; its property map is exactly Node.Flatten() plus
 // the content hash "_h" used for unchanged-detection (stripped when read
-// back). Relationships carry exactly Edge.Flatten(): an edge's hash is
+// back). Relationships carry Edge.Flatten() and no hash: an edge's hash is
 // computed from the properties read back when it is upserted, because a
 // stored "_h" would not fit the one property record a typical edge needs
 // (bench/README.md, 2026-11-29 13:00). The graph revision

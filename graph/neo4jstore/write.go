@@ -432,8 +432,9 @@ func (s *Store) upsertNodesTx(ctx context.Context, nodes []graph.Node, ids []str
 // (CodeInvalidInput). Counting follows input order like UpsertNodes.
 //
 // Each relationship type is written by one statement per batch of distinct
-// keys (upsertEdgesCypher) that also returns the endpoints' labels and the
-// previous hash, so the call reads nothing beforehand; an endpoint error
+// keys (upsertEdgesCypher) that also reports whether the endpoints' kinds
+// fit and the previous properties (or that they equal the new ones), so
+// the call reads nothing beforehand; an endpoint error
 // found afterwards fails the transaction, which rolls every write back.
 func (s *Store) UpsertEdges(ctx context.Context, edges []graph.Edge) (graph.WriteStats, error) {
 	if len(edges) == 0 {

@@ -19,7 +19,7 @@ import (
 // (the statement's counters) than rows sent, rolls back and runs
 // UpsertEdges. It is
 // upsertEdgesCypher without what only an existing edge needs (the old
-// hash, the conditional rewrite, the per-row report): half the planning
+// properties, the conditional rewrite, the per-row report): half the planning
 // time and no Eager buffer.
 const createEdgesCypher = "UNWIND $rows AS row " +
 	"MATCH (a:Node {id: row[0]}) WHERE %[2]s " +
@@ -33,7 +33,7 @@ var errNotAllNew = errors.New("neo4jstore: create edges: not every edge was new"
 // CreateEdges is UpsertEdges for edges the caller expects to be new (a
 // loader that found the store empty before writing its nodes): one
 // statement per type that MERGEs each edge and sets its properties when
-// MERGE creates it, without reading the previous hash or reporting per
+// MERGE creates it, without reading the previous properties or reporting per
 // row. If any row did not create its edge (it existed, an endpoint is
 // missing or has a kind the relation does not allow) or a key repeats in
 // the call, that transaction rolls back and the call runs as UpsertEdges:

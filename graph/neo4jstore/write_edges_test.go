@@ -57,7 +57,7 @@ func planText(p neo4j.Plan) string {
 // relationship type: both endpoints come from the :Node id index and the
 // relationship is found from them (Expand(Into)), never by expanding all
 // edges of one endpoint (a supernode has tens of thousands). (The plan
-// has Eager barriers, reading the old hash before setting the new one: at
+// has Eager barriers, reading the old properties before setting the new ones: at
 // one batch per statement they cost a buffer of the batch's rows.)
 func TestUpsertEdgesPlan(t *testing.T) {
 	env := storetest.Neo4j(t)
@@ -109,8 +109,8 @@ func checkEdgePlan(t *testing.T, s *Store, stmt string, rows []any) string {
 }
 
 // TestUpsertEdgesOneStatement covers what the one-pass edge write must
-// keep from the read-then-write one: an edge stored without a hash counts
-// as updated (not created), an identical rewrite writes nothing and leaves
+// keep from the read-then-write one: an edge stored (by another tool) with
+// other properties counts as updated (not created), an identical rewrite writes nothing and leaves
 // the revision alone, and an endpoint error found after some types were
 // written rolls every write back.
 func TestUpsertEdgesOneStatement(t *testing.T) {
@@ -131,7 +131,7 @@ func TestUpsertEdgesOneStatement(t *testing.T) {
 		return st.Edges
 	}
 
-	t.Run("stored without hash counts as updated", func(t *testing.T) {
+	t.Run("stored by another tool with other props counts as updated", func(t *testing.T) {
 		sess := s.session(ctx, neo4j.AccessModeWrite)
 		_, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 			_, err := runAll(ctx, tx, "MATCH (a:Node {id: $f}) MATCH (b:Node {id: $t}) CREATE (a)-[:"+rel+" {source: 'x'}]->(b)", map[string]any{"f": e.From, "t": e.To})
@@ -233,7 +233,7 @@ func TestEdgeHashFromStoredProps(t *testing.T) {
 	ctx := context.Background()
 	raw := func(q string, params map[string]any) []*neo4j.Record {
 		t.Helper()
-		res, err := neo4j.ExecuteQuery(ctx, s.driver, q, params, neo4j.EagerResultTransformer)
+		res, err := neo4j.ExecuteQuery(ctx, s.driver, q, params, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(s.cfg.Database))
 		if err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
@@ -283,6 +283,40 @@ func TestEdgeHashFromStoredProps(t *testing.T) {
 	unchanged("an older chainkg's _h")
 	if n := hashes(); n != 0 {
 		t.Errorf("the older _h was kept (%d edges carry _h)", n)
+	}
+
+	// A key twice in one call, the stored edge equal to the first row: the
+	// first row is unchanged and the second an update. This goes through
+	// the path that hashes the properties read back, here with a float.
+	var a graph.Edge
+	for _, x := range edges {
+		if x.Type == graph.RelOperatesIn {
+			a = x
+			break
+		}
+	}
+	if a.Type == "" {
+		t.Fatal("the fixture has no OPERATES_IN edge")
+	}
+	b := a
+	b.Props = map[string]any{}
+	for k, v := range a.Props {
+		b.Props[k] = v
+	}
+	b.Props["share"] = 0.125
+	st, err = s.UpsertEdges(ctx, []graph.Edge{a, b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total(st.Unchanged) != 1 || total(st.Updated) != 1 {
+		t.Errorf("stored A, written [A, B]: %+v, want 1 unchanged and 1 updated", st)
+	}
+	qa := fmt.Sprintf("MATCH (a:Node {id: $f})-[r:%s]->(b:Node {id: $t}) RETURN r.share AS s", a.Type)
+	if got := raw(qa, map[string]any{"f": a.From, "t": a.To}); len(got) != 1 || got[0].Values[0] != 0.125 {
+		t.Errorf("stored share %v, want 0.125", got)
+	}
+	if rev, err = s.Revision(ctx); err != nil {
+		t.Fatal(err)
 	}
 
 	changed := e
