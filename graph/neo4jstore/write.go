@@ -64,11 +64,12 @@ const (
 		"MATCH (a:Node {id: row[0]}) MATCH (b:Node {id: row[1]}) " +
 		"MERGE (a)-[r:%[1]s]->(b) ON CREATE SET r._h = '' " +
 		"WITH a, b, r, row, properties(r) AS old " +
-		"FOREACH (_ IN CASE WHEN old = row[2] THEN [] ELSE [1] END | SET r = row[2]) " +
-		"WITH row, old, old = {_h: ''} AS new, %[2]s AS fit " +
+		"WITH a, b, r, row, old, old = row[2] AS same " +
+		"FOREACH (_ IN CASE WHEN same THEN [] ELSE [1] END | SET r = row[2]) " +
+		"WITH row, old, same, old = {_h: ''} AS new, %[2]s AS fit " +
 		"RETURN sum(CASE WHEN new AND fit THEN 1 ELSE 0 END) AS created, " +
 		"collect(CASE WHEN new AND fit THEN null ELSE [row[3], " +
-		"CASE WHEN new THEN null WHEN old = row[2] THEN true ELSE old END, fit] END) AS other"
+		"CASE WHEN new THEN null WHEN same THEN true ELSE old END, fit] END) AS other"
 	// removeEdgeCypher deletes one edge; %s is the relationship type.
 	removeEdgeCypher = "MATCH (a:Node {id: $f}) MATCH (b:Node {id: $t}) MATCH (a)-[r:%s]->(b) DELETE r RETURN count(*) AS c"
 	// bumpRevisionCypher increments the graph revision in the writing
