@@ -37,11 +37,21 @@ type Options struct {
 	// Progress, if set, is called after each batch with the rows written so
 	// far and the total.
 	Progress func(done, total int)
-	// Workers is how many batches LoadDir writes at once (each its own
+	// Workers is how many node batches LoadDir writes at once (each its own
 	// transaction); the next batch is read while they are written. Default
-	// 1. Node batches all commit before the first edge batch starts.
+	// DefaultWorkers. Node batches all commit before the first edge batch
+	// starts, and edge batches are written one at a time: concurrent
+	// relationship writes contend for the locks of shared endpoints
+	// (chain-masters, segments, incubators), and side by side they were
+	// slower (bench/README.md).
 	Workers int
 }
+
+// DefaultWorkers is the default Options.Workers. On the 2-core development
+// machine two node writers were not reliably faster than one (within the
+// run-to-run noise; bench/README.md, 2026-11-29 14:25-15:50 UTC), and one
+// writer keeps what a failure leaves committed a prefix of the files.
+const DefaultWorkers = 1
 
 // Report says what a load did, per node kind and per relation type. It
 // marshals to JSON for `chainkg load --json`.

@@ -308,11 +308,13 @@ func TestLoadDirMatchesLoad(t *testing.T) {
 
 // ordered wraps a store for concurrent writers: it records whether an edge
 // write ever started while a node write was unfinished or before the last
-// node write, and can fail the n-th write call.
+// node write, or while another edge write was unfinished, and can fail the
+// n-th write call.
 type ordered struct {
 	*memstore.Store
 	mu                    sync.Mutex
 	nodesInFlight, calls  int
+	edgesInFlight         int
 	edgesStarted          bool
 	violations            []string
 	maxInFlight, inFlight int
@@ -340,6 +342,10 @@ func (o *ordered) enter(nodes bool) (fail bool) {
 		if o.nodesInFlight > 0 {
 			o.violations = append(o.violations, "an edge write started while a node write was in flight")
 		}
+		if o.edgesInFlight > 0 {
+			o.violations = append(o.violations, "two edge writes in flight")
+		}
+		o.edgesInFlight++
 	}
 	return o.calls == o.failAt
 }
@@ -350,6 +356,8 @@ func (o *ordered) leave(nodes, failed bool) {
 	o.inFlight--
 	if nodes {
 		o.nodesInFlight--
+	} else {
+		o.edgesInFlight--
 	}
 	o.failed = o.failed || failed
 }
@@ -379,8 +387,9 @@ func (o *ordered) UpsertEdges(ctx context.Context, es []graph.Edge) (graph.Write
 }
 
 // TestLoadDirWorkers: with several writers the streaming load writes the
-// same graph and report as one writer, writes batches side by side, never
-// starts an edge batch before every node batch is committed, and stops at
+// same graph and report as one writer, writes node batches side by side,
+// never starts an edge batch before every node batch is committed, writes
+// edge batches one at a time, and stops at
 // a writer's error (the batches already handed to other writers finish,
 // no new one starts; a re-run converges).
 func TestLoadDirWorkers(t *testing.T) {
@@ -391,7 +400,7 @@ func TestLoadDirWorkers(t *testing.T) {
 	}
 	fsys := os.DirFS(gen)
 	one := memstore.New()
-	r1, err := loaders.LoadDir(ctx, one, fsys, ".", loaders.Options{BatchSize: 200})
+	r1, err := loaders.LoadDir(ctx, one, fsys, ".", loaders.Options{BatchSize: 200, Workers: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

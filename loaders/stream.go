@@ -404,9 +404,10 @@ func (ix *indexSink) checkStore(ctx context.Context, w Writer, stats storeStats,
 
 // emitSink is pass 2: it writes the first occurrence of every node and edge
 // in batches. Batches go to Options.Workers writer goroutines, so the next
-// batch is parsed (and, with 2+ workers, written) while the store works on
-// the previous ones; every node batch is committed before the first edge
-// batch is sent (edges need their endpoints).
+// batch is parsed (and, with 2+ workers, node batches written side by side)
+// while the store works on the previous ones; every node batch is committed
+// before the first edge batch is sent (edges need their endpoints), and
+// edge batches are written one at a time (edgeMu).
 type emitSink struct {
 	ctx       context.Context
 	w         Writer
@@ -427,6 +428,7 @@ type emitSink struct {
 	pending sync.WaitGroup    // batches queued or being written
 	workers sync.WaitGroup
 
+	edgeMu    sync.Mutex // held while an edge batch is written
 	mu        sync.Mutex // guards what the writers update
 	werr      error      // the writers' first error
 	done      int
@@ -435,7 +437,10 @@ type emitSink struct {
 
 // start launches the writers.
 func (em *emitSink) start() {
-	n := max(em.opts.Workers, 1)
+	n := em.opts.Workers
+	if n <= 0 {
+		n = DefaultWorkers
+	}
 	em.queue = make(chan func() error, n)
 	for range n {
 		em.workers.Add(1)
@@ -615,6 +620,11 @@ func (em *emitSink) flushEdges() error {
 		write = c.CreateEdges
 	}
 	return em.submit(func() error {
+		em.edgeMu.Lock()
+		defer em.edgeMu.Unlock()
+		if em.writeErr() != nil {
+			return nil // another writer failed while this batch waited
+		}
 		em.startKind(k)
 		st, err := write(em.ctx, edges)
 		if err != nil {
