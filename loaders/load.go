@@ -49,7 +49,7 @@ type Options struct {
 
 // DefaultWorkers is the default Options.Workers. On the 2-core development
 // machine two node writers were not reliably faster than one (within the
-// run-to-run noise; bench/README.md, 2026-11-29 14:25-15:50 UTC), and one
+// run-to-run noise; bench/README.md, 2026-11-29 14:25-16:41 UTC), and one
 // writer keeps what a failure leaves committed a prefix of the files.
 const DefaultWorkers = 1
 
