@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"reflect"
@@ -451,22 +452,57 @@ func sameCounts(a, b *loaders.Report) bool {
 	return reflect.DeepEqual(strip(a.Nodes), strip(b.Nodes)) && reflect.DeepEqual(strip(a.Edges), strip(b.Edges))
 }
 
-// creating is a store with CreateNodes (as neo4jstore has): it records
-// the calls and whether any was given an id the store already held (the
-// loader must only call it for batches checkStore found new).
+// creating is a store with CreateNodes and CreateEdges (as neo4jstore
+// has): it records the calls, whether CreateNodes was given an id the
+// store already held (the loader must only call it for batches checkStore
+// found new), and the references: CreateNodes hands out one per node
+// (except for every third call, which returns none, as a store does that
+// fell back to an upsert) and CreateEdges checks that each reference it
+// gets is its endpoint's.
 type creating struct {
 	*memstore.Store
 	creates, upserts int
 	stale            []string // ids CreateNodes got that were stored
 	edgeCreates      int      // CreateEdges calls
+	ref              map[string]int64
+	withRefs         int      // CreateEdges rows with both references
+	badRefs          []string // references that were not the endpoint's
 }
 
-func (c *creating) CreateEdges(ctx context.Context, es []graph.Edge) (graph.WriteStats, error) {
+var (
+	_ loaders.NodeCreator = (*creating)(nil)
+	_ loaders.EdgeCreator = (*creating)(nil)
+)
+
+func (c *creating) CreateEdges(ctx context.Context, es []graph.Edge, refs []int64) (graph.WriteStats, error) {
 	c.edgeCreates++
+	if refs != nil && len(refs) != 2*len(es) {
+		c.badRefs = append(c.badRefs, fmt.Sprintf("%d references for %d edges", len(refs), len(es)))
+	}
+	for i, e := range es {
+		if refs == nil || 2*i+1 >= len(refs) {
+			break
+		}
+		both := true
+		for j, id := range [2]string{e.From, e.To} {
+			got := refs[2*i+j]
+			want, ok := c.ref[id]
+			if !ok {
+				want = loaders.NoRef
+			}
+			if got != want {
+				c.badRefs = append(c.badRefs, fmt.Sprintf("%s: %d, want %d", id, got, want))
+			}
+			both = both && got != loaders.NoRef
+		}
+		if both {
+			c.withRefs++
+		}
+	}
 	return c.Store.UpsertEdges(ctx, es)
 }
 
-func (c *creating) CreateNodes(ctx context.Context, ns []graph.Node) (graph.WriteStats, error) {
+func (c *creating) CreateNodes(ctx context.Context, ns []graph.Node) (graph.WriteStats, []int64, error) {
 	c.creates++
 	ids := make([]string, len(ns))
 	for i, n := range ns {
@@ -474,12 +510,24 @@ func (c *creating) CreateNodes(ctx context.Context, ns []graph.Node) (graph.Writ
 	}
 	got, err := c.Store.GetNodes(ctx, ids)
 	if err != nil {
-		return graph.WriteStats{}, err
+		return graph.WriteStats{}, nil, err
 	}
 	for _, n := range got {
 		c.stale = append(c.stale, n.ID)
 	}
-	return c.Store.UpsertNodes(ctx, ns)
+	st, err := c.Store.UpsertNodes(ctx, ns)
+	if err != nil || c.creates%3 == 0 {
+		return st, nil, err
+	}
+	if c.ref == nil {
+		c.ref = map[string]int64{}
+	}
+	refs := make([]int64, len(ns))
+	for i, n := range ns {
+		refs[i] = int64(len(c.ref)) // 0 is a reference too
+		c.ref[n.ID] = refs[i]
+	}
+	return st, refs, nil
 }
 
 func (c *creating) UpsertNodes(ctx context.Context, ns []graph.Node) (graph.WriteStats, error) {
@@ -512,9 +560,19 @@ func TestLoadDirCreatesNewNodes(t *testing.T) {
 		if (s.creates > 0) != wantCreates || (s.upserts > 0) != wantUpserts {
 			t.Errorf("CreateNodes calls %d, UpsertNodes calls %d; want creates %v, upserts %v", s.creates, s.upserts, wantCreates, wantUpserts)
 		}
+		if len(s.badRefs) > 0 {
+			t.Errorf("CreateEdges got wrong references: %v", s.badRefs)
+		}
+		edges := 0
+		for _, k := range rep.Edges {
+			edges += k.Rows
+		}
+		if fresh := wantCreates && !wantUpserts; fresh && (s.withRefs == 0 || s.withRefs >= edges) {
+			t.Errorf("%d of %d edges had both references, want some but not all (every third CreateNodes call returns none)", s.withRefs, edges)
+		}
 		got, _ := s.Stats(ctx)
 		sameStats(t, "after LoadDir", got, ws)
-		s.creates, s.upserts, s.stale, s.edgeCreates = 0, 0, nil, 0
+		s.creates, s.upserts, s.stale, s.edgeCreates, s.ref, s.withRefs, s.badRefs = 0, 0, nil, 0, nil, 0, nil
 	}
 	t.Run("empty store", func(t *testing.T) {
 		rep, err := loaders.LoadDir(ctx, s, data.FS, data.Default, loaders.Options{BatchSize: 20})

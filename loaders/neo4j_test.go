@@ -14,6 +14,12 @@ import (
 	"chainkg/loaders"
 )
 
+// The Neo4j store has the loader's fast paths into an empty store.
+var (
+	_ loaders.NodeCreator = (*neo4jstore.Store)(nil)
+	_ loaders.EdgeCreator = (*neo4jstore.Store)(nil)
+)
+
 // TestNeo4jLoad: the bundled dataset loads into Neo4j with the same counts
 // as the embedded store; the second run changes nothing; broken input (an
 // endpoint that exists nowhere, a kind clash) leaves Neo4j unchanged; a

@@ -84,6 +84,7 @@ func LoadDir(ctx context.Context, w Writer, fsys fs.FS, dir string, opts Options
 		if em.err == nil {
 			em.err = em.barrier() // every node committed before the first edge
 		}
+		em.setRefs()
 		em.nodesDone = true
 		for _, e := range em.deferred {
 			if em.err != nil {
@@ -152,6 +153,9 @@ type seenNode struct {
 	// stored: the store held the id when checkStore looked (never set
 	// when the store was empty).
 	stored bool
+	// ref is 1 + the store's reference for the node (NodeCreator), set
+	// once every node is written; 0 if there is none.
+	ref int64
 }
 
 type seenEdge struct {
@@ -433,6 +437,15 @@ type emitSink struct {
 	werr      error      // the writers' first error
 	done      int
 	kindStart map[string]time.Time
+	made      []madeNodes // node batches the store returned references for
+}
+
+// madeNodes are the ids of a node batch and the references the store
+// returned for them (NodeCreator), kept until every node batch is written
+// and then moved into the index (setRefs).
+type madeNodes struct {
+	ids  []string
+	refs []int64
 }
 
 // start launches the writers.
@@ -566,8 +579,20 @@ func (em *emitSink) flushNodes() error {
 	// without reading the store first, if the store can (it falls back to
 	// an upsert itself when one exists by now).
 	write := em.w.UpsertNodes
-	if c, ok := em.w.(nodeCreator); ok && !em.anyStored(nodes) {
-		write = c.CreateNodes
+	if c, ok := em.w.(NodeCreator); ok && !em.anyStored(nodes) {
+		write = func(ctx context.Context, nodes []graph.Node) (graph.WriteStats, error) {
+			st, refs, err := c.CreateNodes(ctx, nodes)
+			if err == nil && len(refs) == len(nodes) {
+				m := madeNodes{ids: make([]string, len(nodes)), refs: refs}
+				for i, n := range nodes {
+					m.ids[i] = n.ID
+				}
+				em.mu.Lock()
+				em.made = append(em.made, m)
+				em.mu.Unlock()
+			}
+			return st, err
+		}
 	}
 	return em.submit(func() error {
 		em.startKind(k)
@@ -580,18 +605,61 @@ func (em *emitSink) flushNodes() error {
 	})
 }
 
-// nodeCreator is the optional part of a Writer that writes nodes it is
+// NodeCreator is the optional part of a Writer that writes nodes it is
 // told are new without reading the store first (neo4jstore.Store.CreateNodes:
-// same result and counts as UpsertNodes).
-type nodeCreator interface {
-	CreateNodes(ctx context.Context, nodes []graph.Node) (graph.WriteStats, error)
+// same result and counts as UpsertNodes). When it created them all it may
+// return a reference per node (Neo4j's internal id) for EdgeCreator.
+type NodeCreator interface {
+	CreateNodes(ctx context.Context, nodes []graph.Node) (graph.WriteStats, []int64, error)
 }
 
-// edgeCreator is the optional part of a Writer that writes edges it is
+// EdgeCreator is the optional part of a Writer that writes edges it is
 // told are new (neo4jstore.Store.CreateEdges: same result and counts as
-// UpsertEdges).
-type edgeCreator interface {
-	CreateEdges(ctx context.Context, edges []graph.Edge) (graph.WriteStats, error)
+// UpsertEdges). refs is nil or holds two references per edge (from, to),
+// as NodeCreator returned them, or NoRef.
+type EdgeCreator interface {
+	CreateEdges(ctx context.Context, edges []graph.Edge, refs []int64) (graph.WriteStats, error)
+}
+
+// NoRef stands for a node without a reference in EdgeCreator's refs
+// (the same as neo4jstore.NoRef).
+const NoRef int64 = -1
+
+// setRefs moves the references NodeCreator returned into the index (on
+// the parsing goroutine, once every node batch is written).
+func (em *emitSink) setRefs() {
+	em.mu.Lock()
+	made := em.made
+	em.made = nil
+	em.mu.Unlock()
+	for _, m := range made {
+		for i, id := range m.ids {
+			if n, ok := em.ix.nodes[id]; ok && m.refs[i] >= 0 {
+				n.ref = m.refs[i] + 1
+				em.ix.nodes[id] = n
+			}
+		}
+	}
+}
+
+// edgeRefs is the references of the edges' endpoints for EdgeCreator, nil
+// if no endpoint has one.
+func (em *emitSink) edgeRefs(edges []graph.Edge) []int64 {
+	refs := make([]int64, 0, 2*len(edges))
+	some := false
+	for _, e := range edges {
+		for _, id := range [2]string{e.From, e.To} {
+			r := NoRef
+			if n := em.ix.nodes[id]; n.ref > 0 {
+				r, some = n.ref-1, true
+			}
+			refs = append(refs, r)
+		}
+	}
+	if !some {
+		return nil
+	}
+	return refs
 }
 
 // anyStored reports whether checkStore found any of the nodes' ids in the
@@ -616,8 +684,11 @@ func (em *emitSink) flushEdges() error {
 	// reading the previous state, if the store can (it falls back to an
 	// upsert itself when one is not).
 	write := em.w.UpsertEdges
-	if c, ok := em.w.(edgeCreator); ok && em.ix.storeEmpty {
-		write = c.CreateEdges
+	if c, ok := em.w.(EdgeCreator); ok && em.ix.storeEmpty {
+		refs := em.edgeRefs(edges)
+		write = func(ctx context.Context, edges []graph.Edge) (graph.WriteStats, error) {
+			return c.CreateEdges(ctx, edges, refs)
+		}
 	}
 	return em.submit(func() error {
 		em.edgeMu.Lock()

@@ -26,6 +26,24 @@ const createEdgesCypher = "UNWIND $rows AS row " +
 	"MATCH (b:Node {id: row[1]}) WHERE %[3]s " +
 	"MERGE (a)-[r:%[1]s]->(b) ON CREATE SET r = row[2]"
 
+// createEdgesRefCypher is createEdgesCypher for rows that also carry the
+// endpoints' references (CreateNodes' internal ids) as row[3] and row[4]:
+// each endpoint is found by its internal id (NodeByIdSeek, cheaper than a
+// seek of the id index: measured in bench/README.md) and must still be the
+// :Node with the row's id and a kind the relation allows, so a stale
+// reference (a node deleted and its internal id reused by another write
+// since) drops the row as a missing endpoint does. toString() keeps the id
+// test a filter: with a plain equality the planner seeks a kind's id index
+// instead (TestCreateEdgesPlan checks the plan).
+const createEdgesRefCypher = "UNWIND $rows AS row " +
+	"MATCH (a) WHERE id(a) = row[3] AND a:Node AND %[2]s AND toString(a.id) = row[0] " +
+	"MATCH (b) WHERE id(b) = row[4] AND b:Node AND %[3]s AND toString(b.id) = row[1] " +
+	"MERGE (a)-[r:%[1]s]->(b) ON CREATE SET r = row[2]"
+
+// NoRef is the reference of an endpoint whose internal id CreateEdges is
+// not given.
+const NoRef int64 = -1
+
 // errNotAllNew rolls back a CreateEdges transaction whose edges were not
 // all new (or not all between existing, fitting endpoints).
 var errNotAllNew = errors.New("neo4jstore: create edges: not every edge was new")
@@ -39,9 +57,17 @@ var errNotAllNew = errors.New("neo4jstore: create edges: not every edge was new"
 // the call, that transaction rolls back and the call runs as UpsertEdges:
 // the result, counts and errors are always UpsertEdges', only faster when
 // the expectation holds.
-func (s *Store) CreateEdges(ctx context.Context, edges []graph.Edge) (graph.WriteStats, error) {
+//
+// refs, if not nil, holds two references per edge, refs[2i] for
+// edges[i].From and refs[2i+1] for its To: what CreateNodes returned for
+// those nodes, or NoRef. Rows of a type whose endpoints all have one are
+// found by internal id (createEdgesRefCypher), the others by id.
+func (s *Store) CreateEdges(ctx context.Context, edges []graph.Edge, refs []int64) (graph.WriteStats, error) {
 	if len(edges) == 0 {
 		return graph.NewWriteStats(), nil
+	}
+	if refs != nil && len(refs) != 2*len(edges) {
+		return graph.WriteStats{}, graph.Errorf(graph.CodeInternal, "neo4j: create edges: %d references for %d edges", len(refs), len(edges))
 	}
 	prep, err := prepareEdges(edges)
 	if err != nil {
@@ -52,16 +78,26 @@ func (s *Store) CreateEdges(ctx context.Context, edges []graph.Edge) (graph.Writ
 		out, err := s.writeTx(ctx, "neo4j: create edges", func(tx neo4j.ManagedTransaction) (any, error) {
 			stats := graph.NewWriteStats()
 			for _, t := range plan.types {
-				stmt, err := createEdgeStatement(t)
+				js := plan.byType[t]
+				byRef := refs != nil
+				for _, j := range js {
+					if i := plan.last[j]; byRef && (refs[2*i] < 0 || refs[2*i+1] < 0) {
+						byRef = false
+					}
+				}
+				stmt, err := createEdgeStatement(t, byRef)
 				if err != nil {
 					return nil, err
 				}
-				js := plan.byType[t]
 				for _, c := range chunks(len(js), s.cfg.BatchSize) {
 					rows := make([]any, 0, c[1]-c[0])
 					for _, j := range js[c[0]:c[1]] {
-						k := plan.keys[j]
-						rows = append(rows, []any{k.From, k.To, prep[plan.last[j]].props})
+						k, i := plan.keys[j], plan.last[j]
+						if byRef {
+							rows = append(rows, []any{k.From, k.To, prep[i].props, refs[2*i], refs[2*i+1]})
+						} else {
+							rows = append(rows, []any{k.From, k.To, prep[i].props})
+						}
 					}
 					res, err := tx.Run(ctx, stmt, map[string]any{"rows": rows})
 					if err != nil {
@@ -92,8 +128,9 @@ func (s *Store) CreateEdges(ctx context.Context, edges []graph.Edge) (graph.Writ
 	return s.upsertPreparedEdges(ctx, edges, prep, plan)
 }
 
-// createEdgeStatement is createEdgesCypher for relation type t.
-func createEdgeStatement(t graph.RelType) (string, error) {
+// createEdgeStatement is createEdgesCypher for relation type t, or
+// createEdgesRefCypher if byRef.
+func createEdgeStatement(t graph.RelType, byRef bool) (string, error) {
 	rel, err := relLabel(t)
 	if err != nil {
 		return "", err
@@ -106,6 +143,9 @@ func createEdgeStatement(t graph.RelType) (string, error) {
 	b, err := labelTest("b", spec.To)
 	if err != nil {
 		return "", err
+	}
+	if byRef {
+		return fmt.Sprintf(createEdgesRefCypher, rel, a, b), nil
 	}
 	return fmt.Sprintf(createEdgesCypher, rel, a, b), nil
 }
