@@ -489,6 +489,17 @@ func (s *Store) UpsertEdges(ctx context.Context, edges []graph.Edge) (graph.Writ
 
 // prepareEdges checks edges and builds their stored property maps.
 func prepareEdges(edges []graph.Edge) ([]preparedProps, error) {
+	prep, err := prepareEdgeProps(edges)
+	if err != nil {
+		return nil, err
+	}
+	hashEdges(edges, prep)
+	return prep, nil
+}
+
+// prepareEdgeProps is prepareEdges without the hashes, which only an
+// upsert needs (CreateEdges adds them with hashEdges if it falls back).
+func prepareEdgeProps(edges []graph.Edge) ([]preparedProps, error) {
 	prep := make([]preparedProps, len(edges))
 	for i, e := range edges {
 		if err := checkEdge(e); err != nil {
@@ -497,10 +508,16 @@ func prepareEdges(edges []graph.Edge) ([]preparedProps, error) {
 		if err := graph.ValidateEdge(e); err != nil {
 			return nil, fmt.Errorf("edge %s: %w", e.Key(), err)
 		}
-		p := normalized(e.Flatten())
-		prep[i] = preparedProps{p, contentHash(string(e.Type), p)}
+		prep[i] = preparedProps{props: normalized(e.Flatten())}
 	}
 	return prep, nil
+}
+
+// hashEdges sets the content hash of every prepared edge.
+func hashEdges(edges []graph.Edge, prep []preparedProps) {
+	for i, e := range edges {
+		prep[i].hash = contentHash(string(e.Type), prep[i].props)
+	}
 }
 
 // upsertPreparedEdges writes prepared edges in one transaction.

@@ -69,7 +69,7 @@ func (s *Store) CreateEdges(ctx context.Context, edges []graph.Edge, refs []int6
 	if refs != nil && len(refs) != 2*len(edges) {
 		return graph.WriteStats{}, graph.Errorf(graph.CodeInternal, "neo4j: create edges: %d references for %d edges", len(refs), len(edges))
 	}
-	prep, err := prepareEdges(edges)
+	prep, err := prepareEdgeProps(edges)
 	if err != nil {
 		return graph.WriteStats{}, err
 	}
@@ -125,6 +125,7 @@ func (s *Store) CreateEdges(ctx context.Context, edges []graph.Edge, refs []int6
 			return graph.WriteStats{}, err
 		}
 	}
+	hashEdges(edges, prep)
 	return s.upsertPreparedEdges(ctx, edges, prep, plan)
 }
 
