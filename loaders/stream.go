@@ -582,7 +582,8 @@ func (em *emitSink) flushNodes() error {
 	if c, ok := em.w.(NodeCreator); ok && !em.anyStored(nodes) {
 		write = func(ctx context.Context, nodes []graph.Node) (graph.WriteStats, error) {
 			st, refs, err := c.CreateNodes(ctx, nodes)
-			if err == nil && len(refs) == len(nodes) {
+			// Only edges into a store that was empty use them (flushEdges).
+			if err == nil && len(refs) == len(nodes) && em.ix.storeEmpty {
 				m := madeNodes{ids: make([]string, len(nodes)), refs: refs}
 				for i, n := range nodes {
 					m.ids[i] = n.ID
