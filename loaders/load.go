@@ -37,21 +37,26 @@ type Options struct {
 	// Progress, if set, is called after each batch with the rows written so
 	// far and the total.
 	Progress func(done, total int)
-	// Workers is how many node batches LoadDir writes at once (each its own
-	// transaction); the next batch is read while they are written. Default
+	// Workers is how many batches LoadDir writes at once, each its own
+	// transaction; the next batch is read while they are written. Default
 	// DefaultWorkers. Node batches all commit before the first edge batch
-	// starts, and edge batches are written one at a time: concurrent
-	// relationship writes contend for the locks of shared endpoints
-	// (chain-masters, segments, incubators), and side by side they were
-	// slower (bench/README.md).
+	// starts. Edge batches written at once never share an endpoint node:
+	// Neo4j locks both ends of a relationship it creates until the commit,
+	// so batches sharing endpoints (chain-masters, segments, incubators)
+	// would wait for each other. With 2 or more workers the edges of a
+	// large relation type are sorted into batches by the parts of the
+	// id space their endpoints fall in, so that most batches are disjoint
+	// (sched.go). With 1 worker, what a failure leaves committed is a
+	// prefix of the files.
 	Workers int
 }
 
 // DefaultWorkers is the default Options.Workers. On the 2-core development
-// machine two node writers were not reliably faster than one (within the
-// run-to-run noise; bench/README.md, 2026-11-29 14:25-16:41 UTC), and one
-// writer keeps what a failure leaves committed a prefix of the files.
-const DefaultWorkers = 1
+// machine two writers loaded the 100,000-enterprise dataset into Neo4j in
+// 0.73-0.81 of LOAD CSV's time and 0.67-0.87 of one writer's, round by
+// round (bench/README.md, 2026-11-29 19:28 UTC); three were not clearly
+// faster than two.
+const DefaultWorkers = 2
 
 // Report says what a load did, per node kind and per relation type. It
 // marshals to JSON for `chainkg load --json`.

@@ -2,6 +2,8 @@ package loaders_test
 
 import (
 	"context"
+	"os"
+	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -155,5 +157,73 @@ func sameStats(t *testing.T, what string, got, want graph.Stats) {
 		if got.ByType[i] != want.ByType[i] {
 			t.Errorf("%s: %v, want %v", what, got.ByType[i], want.ByType[i])
 		}
+	}
+}
+
+// inFlight wraps the Neo4j store to count the edge writes running at once.
+type inFlight struct {
+	*neo4jstore.Store
+	mu       sync.Mutex
+	now, max int
+}
+
+func (f *inFlight) CreateEdges(ctx context.Context, edges []graph.Edge, refs []int64) (graph.WriteStats, error) {
+	f.mu.Lock()
+	f.now++
+	f.max = max(f.max, f.now)
+	f.mu.Unlock()
+	defer func() {
+		f.mu.Lock()
+		f.now--
+		f.mu.Unlock()
+	}()
+	return f.Store.CreateEdges(ctx, edges, refs)
+}
+
+// TestNeo4jLoadDirWorkers: several writers (edge batches side by side,
+// sorted by the endpoints' lock units) load a generated dataset into Neo4j
+// with the counts of one writer into the embedded store, on the fast paths
+// (every row created), and a second load finds everything unchanged.
+func TestNeo4jLoadDirWorkers(t *testing.T) {
+	env := storetest.Neo4j(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	store, err := neo4jstore.Open(ctx, neo4jstore.Config{URI: env.URI, Username: env.Username, Password: env.Password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close(context.Background())
+	if err := store.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.Reset(ctx); err != nil {
+		t.Fatal(err)
+	}
+	gen := t.TempDir()
+	if _, err := loaders.Generate(loaders.GenOptions{Enterprises: 3000, Seed: 11, Out: gen}); err != nil {
+		t.Fatal(err)
+	}
+	fsys := os.DirFS(gen)
+	mem := memstore.New()
+	if _, err := loaders.LoadDir(ctx, mem, fsys, ".", loaders.Options{BatchSize: 250, Workers: 1}); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := mem.Stats(ctx)
+	neo := &inFlight{Store: store}
+	rep, err := loaders.LoadDir(ctx, neo, fsys, ".", loaders.Options{BatchSize: 250, Workers: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := neo.Stats(ctx)
+	sameStats(t, "4 writers into Neo4j", got, want)
+	if rep.Total.Created != rep.Total.Rows || int64(rep.Total.Rows) != want.Nodes+want.Edges {
+		t.Errorf("created %d of %d rows, want all %d", rep.Total.Created, rep.Total.Rows, want.Nodes+want.Edges)
+	}
+	if neo.max < 2 {
+		t.Errorf("at most %d edge write in flight with 4 writers", neo.max)
+	}
+	again, err := loaders.LoadDir(ctx, neo, fsys, ".", loaders.Options{Workers: 4})
+	if err != nil || again.Changed() {
+		t.Errorf("second load: %v %+v", err, again.Total)
 	}
 }

@@ -407,11 +407,11 @@ func (ix *indexSink) checkStore(ctx context.Context, w Writer, stats storeStats,
 }
 
 // emitSink is pass 2: it writes the first occurrence of every node and edge
-// in batches. Batches go to Options.Workers writer goroutines, so the next
-// batch is parsed (and, with 2+ workers, node batches written side by side)
-// while the store works on the previous ones; every node batch is committed
-// before the first edge batch is sent (edges need their endpoints), and
-// edge batches are written one at a time (edgeMu).
+// in batches. Batches go to Options.Workers writer goroutines (sched), so
+// the next batch is parsed while the store works on the previous ones;
+// every node batch is committed before the first edge batch is sent (edges
+// need their endpoints). With 2+ workers, node batches are written side by
+// side, and so are edge batches whose endpoints are disjoint (sched.go).
 type emitSink struct {
 	ctx       context.Context
 	w         Writer
@@ -420,7 +420,6 @@ type emitSink struct {
 	opts      Options
 	rep       *Report
 	nodes     []graph.Node
-	edges     []graph.Edge
 	deferred  []graph.Edge
 	nodesDone bool
 	total     int
@@ -428,11 +427,18 @@ type emitSink struct {
 	err       error // the parsing side's first error (a writer's error included, once seen)
 	t0        time.Time
 
-	queue   chan func() error // batches for the writers
-	pending sync.WaitGroup    // batches queued or being written
+	sched   *sched         // batches for the writers
+	pending sync.WaitGroup // batches queued or being written
 	workers sync.WaitGroup
+	parts   int // lockParts
 
-	edgeMu    sync.Mutex // held while an edge batch is written
+	// Edge batches being filled (put): one per bucket of the current
+	// relation type, in the order they were opened.
+	buckets map[bucket][]graph.Edge
+	opened  []bucket
+	curType graph.RelType
+	split   bool // the current type is sorted into buckets by lock units
+
 	mu        sync.Mutex // guards what the writers update
 	werr      error      // the writers' first error
 	done      int
@@ -454,17 +460,22 @@ func (em *emitSink) start() {
 	if n <= 0 {
 		n = DefaultWorkers
 	}
-	em.queue = make(chan func() error, n)
+	em.parts = lockParts(n)
+	em.buckets = map[bucket][]graph.Edge{}
+	// A few batches beyond the running ones, so that a writer finds one
+	// whose endpoints are free.
+	em.sched = newSched(em.ctx, 2*n)
 	for range n {
 		em.workers.Add(1)
 		go func() {
 			defer em.workers.Done()
-			for job := range em.queue {
-				em.mu.Lock()
-				failed := em.werr != nil
-				em.mu.Unlock()
-				if !failed {
-					if err := job(); err != nil {
+			for {
+				j := em.sched.take()
+				if j == nil {
+					return
+				}
+				if em.writeErr() == nil {
+					if err := j.run(); err != nil {
 						em.mu.Lock()
 						if em.werr == nil {
 							em.werr = err
@@ -472,6 +483,7 @@ func (em *emitSink) start() {
 						em.mu.Unlock()
 					}
 				}
+				em.sched.done(j)
 				em.pending.Done()
 			}
 		}()
@@ -479,18 +491,16 @@ func (em *emitSink) start() {
 }
 
 // submit queues one write; it returns a writer's earlier error instead.
-func (em *emitSink) submit(job func() error) error {
+func (em *emitSink) submit(run func() error, units []unit) error {
 	if err := em.writeErr(); err != nil {
 		return err
 	}
 	em.pending.Add(1)
-	select {
-	case em.queue <- job:
-		return nil
-	case <-em.ctx.Done():
+	if err := em.sched.submit(em.ctx, &job{run: run, units: units}); err != nil {
 		em.pending.Done()
-		return em.ctx.Err()
+		return err
 	}
+	return nil
 }
 
 // barrier waits until every queued write is committed and returns the
@@ -503,7 +513,7 @@ func (em *emitSink) barrier() error {
 // stop waits for the writers to finish and end.
 func (em *emitSink) stop() error {
 	err := em.barrier()
-	close(em.queue)
+	em.sched.close()
 	em.workers.Wait()
 	return err
 }
@@ -555,15 +565,58 @@ func (em *emitSink) edge(e graph.Edge, loc Location) error {
 	return nil
 }
 
-// put adds an edge to the current batch, writing the batch when it is full
-// or the type changes.
+// put adds an edge to its batch, writing the batch when it is full. A
+// batch holds one relation type; when the type changes, every batch of the
+// previous one is written. With 2+ writers, the edges of a type with many
+// rows go to a batch per bucket (the lock units of their two endpoints), so
+// that the writers can write batches side by side.
 func (em *emitSink) put(e graph.Edge) error {
-	if len(em.edges) > 0 && em.edges[0].Type != e.Type || len(em.edges) >= em.opts.BatchSize {
+	if e.Type != em.curType {
 		if err := em.flushEdges(); err != nil {
 			return err
 		}
+		em.curType = e.Type
+		em.split = em.workerCount() > 1 && em.ix.edgeRows[string(e.Type)] >= 2*em.opts.BatchSize
 	}
-	em.edges = append(em.edges, e)
+	b := bucket{typ: e.Type}
+	if em.split {
+		b.from, b.to = em.unitOf(e.From), em.unitOf(e.To)
+	}
+	list, ok := em.buckets[b]
+	if !ok {
+		em.opened = append(em.opened, b)
+		list = make([]graph.Edge, 0, em.opts.BatchSize)
+	}
+	list = append(list, e)
+	if len(list) >= em.opts.BatchSize {
+		em.buckets[b] = list[:0:0]
+		return em.writeEdges(list)
+	}
+	em.buckets[b] = list
+	return nil
+}
+
+func (em *emitSink) workerCount() int {
+	if em.opts.Workers <= 0 {
+		return DefaultWorkers
+	}
+	return em.opts.Workers
+}
+
+// flushEdges writes every batch put has begun, in the order they were
+// opened.
+func (em *emitSink) flushEdges() error {
+	opened := em.opened
+	em.opened = nil
+	for _, b := range opened {
+		list := em.buckets[b]
+		delete(em.buckets, b)
+		if len(list) > 0 {
+			if err := em.writeEdges(list); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
 }
 
@@ -603,7 +656,7 @@ func (em *emitSink) flushNodes() error {
 		}
 		em.count(em.rep.Nodes, k, st, len(nodes))
 		return nil
-	})
+	}, nil)
 }
 
 // NodeCreator is the optional part of a Writer that writes nodes it is
@@ -674,12 +727,9 @@ func (em *emitSink) anyStored(nodes []graph.Node) bool {
 	return false
 }
 
-func (em *emitSink) flushEdges() error {
-	if len(em.edges) == 0 {
-		return nil
-	}
-	edges := em.edges
-	em.edges = make([]graph.Edge, 0, em.opts.BatchSize)
+// writeEdges queues one edge batch, holding the lock units of its
+// endpoints while it is written.
+func (em *emitSink) writeEdges(edges []graph.Edge) error {
 	k := string(edges[0].Type)
 	// Into a store that was empty, every edge is new: written without
 	// reading the previous state, if the store can (it falls back to an
@@ -692,11 +742,6 @@ func (em *emitSink) flushEdges() error {
 		}
 	}
 	return em.submit(func() error {
-		em.edgeMu.Lock()
-		defer em.edgeMu.Unlock()
-		if em.writeErr() != nil {
-			return nil // another writer failed while this batch waited
-		}
 		em.startKind(k)
 		st, err := write(em.ctx, edges)
 		if err != nil {
@@ -704,7 +749,7 @@ func (em *emitSink) flushEdges() error {
 		}
 		em.count(em.rep.Edges, k, st, len(edges))
 		return nil
-	})
+	}, em.edgeUnits(edges))
 }
 
 func (em *emitSink) startKind(k string) {

@@ -81,7 +81,7 @@ func runLoad(ctx context.Context, args []string, getenv env, stdout, stderr io.W
 	dryRun := fs.Bool("dry-run", false, "validate everything (also against the store) and write nothing")
 	asJSON := fs.Bool("json", false, "print the report as JSON on stdout")
 	batch := fs.Int("batch", loaders.DefaultBatchSize, "rows per write transaction")
-	workers := fs.Int("workers", loaders.DefaultWorkers, "node batches written at once, each its own transaction (edge batches are written one at a time; the next batch is always read while one is written)")
+	workers := fs.Int("workers", loaders.DefaultWorkers, "batches written at once, each its own transaction (edge batches written at once never share an endpoint; 1 keeps what a failure leaves committed a prefix of the files)")
 	cpuProfile := fs.String("cpuprofile", "", "write a Go CPU profile of the load to this file (go tool pprof)")
 	var mappings stringList
 	fs.Var(&mappings, "mapping", "a mapping file for a foreign CSV/JSONL import (repeatable)")
