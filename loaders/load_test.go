@@ -319,6 +319,7 @@ type ordered struct {
 	maxEdgesInFlight      int
 	edgesStarted          bool
 	endpoints             map[string]int // endpoint node ids of the edge writes in flight
+	typeCalls             map[graph.RelType]int
 	violations            []string
 	maxInFlight, inFlight int
 	failAt                int
@@ -347,8 +348,9 @@ func (o *ordered) enter(nodes bool, es []graph.Edge) (fail bool) {
 		o.violations = append(o.violations, "an edge write started while a node write was in flight")
 	}
 	if o.endpoints == nil {
-		o.endpoints = map[string]int{}
+		o.endpoints, o.typeCalls = map[string]int{}, map[graph.RelType]int{}
 	}
+	o.typeCalls[es[0].Type]++
 	mine := map[string]bool{}
 	for _, e := range es {
 		mine[e.From], mine[e.To] = true, true
@@ -427,7 +429,7 @@ func TestLoadDirWorkers(t *testing.T) {
 		t.Fatal(err)
 	}
 	o := &ordered{Store: memstore.New()}
-	r4, err := loaders.LoadDir(ctx, o, fsys, ".", loaders.Options{BatchSize: 200, Workers: 4})
+	r4, err := loaders.LoadDir(ctx, o, fsys, ".", loaders.Options{BatchSize: 40, Workers: 4})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -437,6 +439,18 @@ func TestLoadDirWorkers(t *testing.T) {
 	if o.maxInFlight < 2 || o.maxEdgesInFlight < 2 {
 		t.Errorf("at most %d writes (%d edge writes) in flight with 4 workers", o.maxInFlight, o.maxEdgesInFlight)
 	}
+	// SUPPLIES (2,800 rows, more than 8 x 8 buckets of half a batch) is
+	// sorted into buckets, so it takes more batches than its rows need;
+	// LOCATED_IN (840 rows) is not.
+	for _, k := range r4.Edges {
+		need := (k.Rows + 39) / 40
+		switch got := o.typeCalls[graph.RelType(k.Kind)]; {
+		case k.Kind == "SUPPLIES" && got <= need:
+			t.Errorf("SUPPLIES in %d batches, want more than %d (one per bucket)", got, need)
+		case k.Kind == "LOCATED_IN" && got != need:
+			t.Errorf("LOCATED_IN in %d batches, want %d (not split)", got, need)
+		}
+	}
 	s1, _ := one.Stats(ctx)
 	s4, _ := o.Stats(ctx)
 	sameStats(t, "4 workers vs 1", s4, s1)
@@ -445,7 +459,7 @@ func TestLoadDirWorkers(t *testing.T) {
 	}
 
 	f := &ordered{Store: memstore.New(), failAt: 6}
-	if _, err := loaders.LoadDir(ctx, f, fsys, ".", loaders.Options{BatchSize: 200, Workers: 4}); !errors.Is(err, errInjected) {
+	if _, err := loaders.LoadDir(ctx, f, fsys, ".", loaders.Options{BatchSize: 40, Workers: 4}); !errors.Is(err, errInjected) {
 		t.Fatalf("err = %v, want the injected failure", err)
 	}
 	// The other three writers may each have taken a batch just before the
@@ -454,7 +468,7 @@ func TestLoadDirWorkers(t *testing.T) {
 		t.Errorf("%d write calls started after a writer failed, %d calls in all (a full load makes %d)", f.afterFail, f.calls, o.calls)
 	}
 	f.failAt = 0
-	if _, err := loaders.LoadDir(ctx, f, fsys, ".", loaders.Options{BatchSize: 200, Workers: 4}); err != nil {
+	if _, err := loaders.LoadDir(ctx, f, fsys, ".", loaders.Options{BatchSize: 40, Workers: 4}); err != nil {
 		t.Fatal(err)
 	}
 	sf, _ := f.Stats(ctx)
