@@ -236,7 +236,7 @@ for method in "${METHODS[@]}"; do
 		fi
 	done
 done | column -t
-echo "(rest: the other files summed; other: chainkg's whole time less its per-kind times: validation before the first write, store checks, gaps)"
+echo "(rest: the other files summed; other: chainkg's whole time less its per-kind times: validation before the first write, store checks, gaps; negative when two writers overlap files)"
 if [[ -n $BASE ]]; then
 	a=$(best base)
 	b=$(best loadcsv)
