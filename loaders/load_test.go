@@ -19,9 +19,11 @@ import (
 	"chainkg/loaders"
 )
 
-// counting wraps a real store, counts write calls and can fail the n-th one.
+// counting wraps a real store, counts write calls and can fail the n-th one
+// (calls run one at a time: LoadDir's writers may make them side by side).
 type counting struct {
 	*memstore.Store
+	mu                   sync.Mutex
 	nodeCalls, edgeCalls int
 	failAt               int // fail the failAt-th write call (1-based); 0 never
 	calls                int
@@ -31,6 +33,8 @@ type counting struct {
 var errInjected = errors.New("injected store failure")
 
 func (c *counting) UpsertNodes(ctx context.Context, ns []graph.Node) (graph.WriteStats, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	c.nodeCalls++
 	c.calls++
 	if c.calls == c.failAt {
@@ -41,6 +45,8 @@ func (c *counting) UpsertNodes(ctx context.Context, ns []graph.Node) (graph.Writ
 }
 
 func (c *counting) UpsertEdges(ctx context.Context, es []graph.Edge) (graph.WriteStats, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	c.edgeCalls++
 	c.calls++
 	if c.calls == c.failAt {
@@ -496,6 +502,7 @@ func sameCounts(a, b *loaders.Report) bool {
 // gets is its endpoint's.
 type creating struct {
 	*memstore.Store
+	mu               sync.Mutex // calls run one at a time
 	creates, upserts int
 	stale            []string // ids CreateNodes got that were stored
 	edgeCreates      int      // CreateEdges calls
@@ -510,6 +517,8 @@ var (
 )
 
 func (c *creating) CreateEdges(ctx context.Context, es []graph.Edge, refs []int64) (graph.WriteStats, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	c.edgeCreates++
 	if refs != nil && len(refs) != 2*len(es) {
 		c.badRefs = append(c.badRefs, fmt.Sprintf("%d references for %d edges", len(refs), len(es)))
@@ -538,6 +547,8 @@ func (c *creating) CreateEdges(ctx context.Context, es []graph.Edge, refs []int6
 }
 
 func (c *creating) CreateNodes(ctx context.Context, ns []graph.Node) (graph.WriteStats, []int64, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	c.creates++
 	ids := make([]string, len(ns))
 	for i, n := range ns {
@@ -566,6 +577,8 @@ func (c *creating) CreateNodes(ctx context.Context, ns []graph.Node) (graph.Writ
 }
 
 func (c *creating) UpsertNodes(ctx context.Context, ns []graph.Node) (graph.WriteStats, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	c.upserts++
 	return c.Store.UpsertNodes(ctx, ns)
 }
