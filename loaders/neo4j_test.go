@@ -22,25 +22,33 @@ var (
 	_ loaders.EdgeCreator = (*neo4jstore.Store)(nil)
 )
 
+// emptyNeo4j opens the test server's store (closed when the test ends),
+// migrated and emptied.
+func emptyNeo4j(ctx context.Context, t *testing.T) *neo4jstore.Store {
+	t.Helper()
+	env := storetest.Neo4j(t)
+	s, err := neo4jstore.Open(ctx, neo4jstore.Config{URI: env.URI, Username: env.Username, Password: env.Password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close(context.Background()) })
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Reset(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 // TestNeo4jLoad: the bundled dataset loads into Neo4j with the same counts
 // as the embedded store; the second run changes nothing; broken input (an
 // endpoint that exists nowhere, a kind clash) leaves Neo4j unchanged; a
 // re-run after an interrupted load converges.
 func TestNeo4jLoad(t *testing.T) {
-	env := storetest.Neo4j(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	neo, err := neo4jstore.Open(ctx, neo4jstore.Config{URI: env.URI, Username: env.Username, Password: env.Password})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer neo.Close(context.Background())
-	if err := neo.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := neo.Reset(ctx); err != nil {
-		t.Fatal(err)
-	}
+	neo := emptyNeo4j(ctx, t)
 	ds := bundled(t)
 
 	mem := memstore.New()
@@ -185,20 +193,9 @@ func (f *inFlight) CreateEdges(ctx context.Context, edges []graph.Edge, refs []i
 // with the counts of one writer into the embedded store, on the fast paths
 // (every row created), and a second load finds everything unchanged.
 func TestNeo4jLoadDirWorkers(t *testing.T) {
-	env := storetest.Neo4j(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	store, err := neo4jstore.Open(ctx, neo4jstore.Config{URI: env.URI, Username: env.Username, Password: env.Password})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close(context.Background())
-	if err := store.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := store.Reset(ctx); err != nil {
-		t.Fatal(err)
-	}
+	store := emptyNeo4j(ctx, t)
 	gen := t.TempDir()
 	if _, err := loaders.Generate(loaders.GenOptions{Enterprises: 3000, Seed: 11, Out: gen}); err != nil {
 		t.Fatal(err)
