@@ -130,17 +130,23 @@ func (em *emitSink) unitOf(id string) unit {
 	return unit{kind: em.ix.nodes[id].kind, part: uint8(maphash.String(em.ix.seed2, id) % uint64(em.parts))}
 }
 
-// edgeUnits is the set of lock units of the edges' endpoints.
-func (em *emitSink) edgeUnits(edges []graph.Edge) []unit {
-	var us []unit
-	add := func(u unit) {
-		if !slices.Contains(us, u) {
-			us = append(us, u)
+// edgeUnits is the set of lock units of the edges' endpoints: the
+// bucket's two for a type split into buckets, else collected.
+func (em *emitSink) edgeUnits(edges []graph.Edge, b bucket) []unit {
+	if b.split {
+		if b.from == b.to {
+			return []unit{b.from}
 		}
+		return []unit{b.from, b.to}
 	}
+	set := map[unit]bool{}
 	for _, e := range edges {
-		add(em.unitOf(e.From))
-		add(em.unitOf(e.To))
+		set[em.unitOf(e.From)] = true
+		set[em.unitOf(e.To)] = true
+	}
+	us := make([]unit, 0, len(set))
+	for u := range set {
+		us = append(us, u)
 	}
 	return us
 }
@@ -149,5 +155,6 @@ func (em *emitSink) edgeUnits(edges []graph.Edge) []unit {
 // buckets, the lock units of its endpoints.
 type bucket struct {
 	typ      graph.RelType
+	split    bool
 	from, to unit
 }

@@ -430,6 +430,7 @@ type emitSink struct {
 	sched   *sched         // batches for the writers
 	pending sync.WaitGroup // batches queued or being written
 	workers sync.WaitGroup
+	writers int // Options.Workers or its default
 	parts   int // lockParts
 
 	// Edge batches being filled (put): one per bucket of the current
@@ -460,6 +461,7 @@ func (em *emitSink) start() {
 	if n <= 0 {
 		n = DefaultWorkers
 	}
+	em.writers = n
 	em.parts = lockParts(n)
 	em.buckets = map[bucket][]graph.Edge{}
 	// A few batches beyond the running ones, so that a writer finds one
@@ -581,31 +583,26 @@ func (em *emitSink) put(e graph.Edge) error {
 		// smaller ones cost more in extra transactions than they gain
 		// (a cold server's RESEARCHES and COOPERATES_WITH, 20-25k rows,
 		// took 1.6-2.5 s in 16 buckets against 0.9-1.2 s unsplit).
-		em.split = em.workerCount() > 1 && em.ix.edgeRows[string(e.Type)] >= em.parts*em.parts*em.opts.BatchSize/2
+		em.split = em.writers > 1 && em.ix.edgeRows[string(e.Type)] >= em.parts*em.parts*em.opts.BatchSize/2
 	}
-	b := bucket{typ: e.Type}
+	b := bucket{typ: e.Type, split: em.split}
 	if em.split {
 		b.from, b.to = em.unitOf(e.From), em.unitOf(e.To)
 	}
 	list, ok := em.buckets[b]
 	if !ok {
 		em.opened = append(em.opened, b)
+	}
+	if list == nil {
 		list = make([]graph.Edge, 0, em.opts.BatchSize)
 	}
 	list = append(list, e)
 	if len(list) >= em.opts.BatchSize {
-		em.buckets[b] = list[:0:0]
-		return em.writeEdges(list)
+		em.buckets[b] = nil
+		return em.writeEdges(list, b)
 	}
 	em.buckets[b] = list
 	return nil
-}
-
-func (em *emitSink) workerCount() int {
-	if em.opts.Workers <= 0 {
-		return DefaultWorkers
-	}
-	return em.opts.Workers
 }
 
 // flushEdges writes every batch put has begun, in the order they were
@@ -617,7 +614,7 @@ func (em *emitSink) flushEdges() error {
 		list := em.buckets[b]
 		delete(em.buckets, b)
 		if len(list) > 0 {
-			if err := em.writeEdges(list); err != nil {
+			if err := em.writeEdges(list, b); err != nil {
 				return err
 			}
 		}
@@ -732,9 +729,9 @@ func (em *emitSink) anyStored(nodes []graph.Node) bool {
 	return false
 }
 
-// writeEdges queues one edge batch, holding the lock units of its
-// endpoints while it is written.
-func (em *emitSink) writeEdges(edges []graph.Edge) error {
+// writeEdges queues one edge batch of bucket b, holding the lock units of
+// its endpoints while it is written.
+func (em *emitSink) writeEdges(edges []graph.Edge, b bucket) error {
 	k := string(edges[0].Type)
 	// Into a store that was empty, every edge is new: written without
 	// reading the previous state, if the store can (it falls back to an
@@ -754,7 +751,7 @@ func (em *emitSink) writeEdges(edges []graph.Edge) error {
 		}
 		em.count(em.rep.Edges, k, st, len(edges))
 		return nil
-	}, em.edgeUnits(edges))
+	}, em.edgeUnits(edges, b))
 }
 
 func (em *emitSink) startKind(k string) {
