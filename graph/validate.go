@@ -23,24 +23,28 @@ func ValidateNode(n Node) error {
 	if n.Name == "" {
 		return &Error{Code: CodeInvalidInput, Field: PropName, Msg: "name is required"}
 	}
-	for field, s := range map[string]string{PropName: n.Name, PropNameZh: n.NameZh} {
-		if !utf8.ValidString(s) {
-			return &Error{Code: CodeInvalidInput, Field: field, Msg: "invalid UTF-8"}
-		}
+	if !utf8.ValidString(n.Name) {
+		return &Error{Code: CodeInvalidInput, Field: PropName, Msg: "invalid UTF-8"}
+	}
+	if !utf8.ValidString(n.NameZh) {
+		return &Error{Code: CodeInvalidInput, Field: PropNameZh, Msg: "invalid UTF-8"}
 	}
 	for _, a := range n.Aliases {
 		if !utf8.ValidString(a) {
 			return &Error{Code: CodeInvalidInput, Field: PropAliases, Msg: "invalid UTF-8"}
 		}
 	}
-	for _, k := range SortedKeys(n.Props) {
+	if err := CheckProps(n.Props, func(k string, v any) error {
 		p, ok := spec.Prop(k)
 		if !ok || isCommonOrProv(k) {
 			return &Error{Code: CodeInvalidInput, Field: k, Msg: fmt.Sprintf("unknown property %q for kind %s", k, n.Kind)}
 		}
-		if err := CheckValue(p, n.Props[k]); err != nil {
+		if err := CheckValue(p, v); err != nil {
 			return &Error{Code: CodeInvalidInput, Field: k, Msg: err.Error()}
 		}
+		return nil
+	}); err != nil {
+		return err
 	}
 	return validateProv(n.Prov)
 }
@@ -58,16 +62,42 @@ func ValidateEdge(e Edge) error {
 	if !ValidID(e.To) {
 		return &Error{Code: CodeInvalidInput, Field: "to", Msg: fmt.Sprintf("invalid id %q", e.To)}
 	}
-	for _, k := range SortedKeys(e.Props) {
+	if err := CheckProps(e.Props, func(k string, v any) error {
 		p, ok := spec.Prop(k)
 		if !ok || isCommonOrProv(k) {
 			return &Error{Code: CodeInvalidInput, Field: k, Msg: fmt.Sprintf("unknown property %q for relation %s", k, e.Type)}
 		}
-		if err := CheckValue(p, e.Props[k]); err != nil {
+		if err := CheckValue(p, v); err != nil {
 			return &Error{Code: CodeInvalidInput, Field: k, Msg: err.Error()}
 		}
+		return nil
+	}); err != nil {
+		return err
 	}
 	return validateProv(e.Prov)
+}
+
+// CheckProps runs check on every entry of props and returns the error of
+// the first key in sorted order that fails, or nil. So the error a caller
+// reports does not depend on map order, while the common case (every entry
+// valid) costs no sort: the keys are sorted only once an entry has failed.
+func CheckProps(props map[string]any, check func(k string, v any) error) error {
+	failed := false
+	for k, v := range props {
+		if check(k, v) != nil {
+			failed = true
+			break
+		}
+	}
+	if !failed {
+		return nil
+	}
+	for _, k := range SortedKeys(props) {
+		if err := check(k, props[k]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ValidateEndpoints checks that the relation may link these kinds.

@@ -111,7 +111,7 @@ func nodeFromRecord(rec record, kind graph.Kind, def defaults) (graph.Node, erro
 			var v any
 			if v, err = convertValue(p, f.val); err == nil {
 				if n.Props == nil {
-					n.Props = map[string]any{}
+					n.Props = make(map[string]any, len(rec.fields))
 				}
 				n.Props[key] = v
 			}
@@ -181,7 +181,7 @@ func edgeFromRecord(rec record, typ graph.RelType, def defaults) (graph.Edge, er
 			var v any
 			if v, err = convertValue(p, f.val); err == nil {
 				if e.Props == nil {
-					e.Props = map[string]any{}
+					e.Props = make(map[string]any, len(rec.fields))
 				}
 				e.Props[key] = v
 			}

@@ -97,16 +97,16 @@ func checkNode(n graph.Node) error {
 	if !graph.ValidID(n.ID) {
 		return &graph.Error{Code: graph.CodeInvalidInput, Field: graph.PropID, Msg: fmt.Sprintf("invalid id %q", n.ID)}
 	}
-	for _, k := range graph.SortedKeys(n.Props) {
+	return graph.CheckProps(n.Props, func(k string, v any) error {
 		p, ok := spec.Prop(k)
 		if !ok || isReserved(k) {
 			return &graph.Error{Code: graph.CodeInvalidInput, Field: k, Msg: fmt.Sprintf("node %q: unknown property %q for kind %s", n.ID, k, n.Kind)}
 		}
-		if err := graph.CheckValue(p, graph.Normalize(n.Props[k])); err != nil {
+		if err := graph.CheckValue(p, graph.Normalize(v)); err != nil {
 			return &graph.Error{Code: graph.CodeInvalidInput, Field: k, Msg: fmt.Sprintf("node %q: %v", n.ID, err)}
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // checkEdge is checkNode for edges.
@@ -118,16 +118,16 @@ func checkEdge(e graph.Edge) error {
 	if !graph.ValidID(e.From) || !graph.ValidID(e.To) {
 		return &graph.Error{Code: graph.CodeInvalidInput, Field: "from", Msg: fmt.Sprintf("edge %s: invalid id", e.Key())}
 	}
-	for _, k := range graph.SortedKeys(e.Props) {
+	return graph.CheckProps(e.Props, func(k string, v any) error {
 		p, ok := spec.Prop(k)
 		if !ok || isReserved(k) {
 			return &graph.Error{Code: graph.CodeInvalidInput, Field: k, Msg: fmt.Sprintf("edge %s: unknown property %q", e.Key(), k)}
 		}
-		if err := graph.CheckValue(p, graph.Normalize(e.Props[k])); err != nil {
+		if err := graph.CheckValue(p, graph.Normalize(v)); err != nil {
 			return &graph.Error{Code: graph.CodeInvalidInput, Field: k, Msg: fmt.Sprintf("edge %s: %v", e.Key(), err)}
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // isReserved reports whether k is a common or provenance property (those
