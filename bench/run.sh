@@ -190,6 +190,20 @@ best_cpu() { # method -> lowest Neo4j + client CPU seconds over the runs
 	echo "$b"
 }
 
+median() { # method -> median seconds over the runs
+	local m=$1 r
+	for ((r = 1; r <= RUNS; r++)); do echo "${SECS[$m-$r]}"; done | sort -g |
+		awk '{a[NR] = $1} END {print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2)}'
+}
+
+paired() { # method -> per run, LOAD CSV's seconds / the method's (runs alternate, so each pair shares the machine's state)
+	local m=$1 r out=""
+	for ((r = 1; r <= RUNS; r++)); do
+		out+=$(printf ' %.2f' "$(echo "${SECS[loadcsv-$r]} / ${SECS[$m-$r]}" | bc -l)")
+	done
+	echo "${out# }"
+}
+
 status=0
 printf '\nLoad of %d enterprises (seed %d): %d rows (%d nodes, %d edges), batch %d, %s, %s, Neo4j %s\n' \
 	"$N" "$SEED" "$ROWS" "$NODE_ROWS" "$((ROWS - NODE_ROWS))" "$BATCH" "$( ((WARM)) && echo "warm server (--warm)" || echo "a fresh server per load")" "$(date -u +%FT%TZ)" \
@@ -211,6 +225,10 @@ a=$(best chainkg)
 b=$(best loadcsv)
 printf '\nbest wall clock: chainkg load %.0f rows/s, LOAD CSV %.0f rows/s, ratio chainkg/LOAD CSV = %.2f\n' \
 	"$(echo "$ROWS / $a" | bc -l)" "$(echo "$ROWS / $b" | bc -l)" "$(echo "$b / $a" | bc -l)"
+a=$(median chainkg)
+b=$(median loadcsv)
+printf 'median wall clock: chainkg load %.1f s, LOAD CSV %.1f s, ratio = %.2f; per run (LOAD CSV s / chainkg s): %s\n' \
+	"$a" "$b" "$(echo "$b / $a" | bc -l)" "$(paired chainkg)"
 a=$(best_cpu chainkg)
 b=$(best_cpu loadcsv)
 printf 'least CPU (Neo4j + client): chainkg load %.0f rows/cpu-s, LOAD CSV %.0f rows/cpu-s, ratio = %.2f\n' \
@@ -244,6 +262,7 @@ if [[ -n $BASE ]]; then
 	a=$(best_cpu base)
 	b=$(best_cpu loadcsv)
 	printf 'least CPU ratio --base/LOAD CSV = %.2f\n' "$(echo "$b / $a" | bc -l)"
+	printf 'median wall clock ratio --base/LOAD CSV = %.2f; per run: %s\n' "$(echo "$(median loadcsv) / $(median base)" | bc -l)" "$(paired base)"
 fi
 for ((run = 1; run <= RUNS; run++)); do
 	if [[ ${CNT[chainkg-$run]} != "${CNT[loadcsv-$run]}" ]]; then
