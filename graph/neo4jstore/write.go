@@ -86,66 +86,6 @@ const (
 	bumpRevisionCypher = "MERGE (m:ChainkgMeta {id: 'graph'}) SET m.revision = coalesce(m.revision, 0) + 1"
 )
 
-// checkNode refuses kinds and properties outside the allowlist before
-// graph.ValidateNode runs (the store's own guard on what reaches a
-// statement; ValidateNode adds the remaining rules, as memstore applies them).
-func checkNode(n graph.Node) error {
-	spec, ok := graph.LookupKind(n.Kind)
-	if !ok {
-		return &graph.Error{Code: graph.CodeInvalidInput, Field: "kind", Msg: fmt.Sprintf("node %q: unknown kind %q", n.ID, n.Kind)}
-	}
-	if !graph.ValidID(n.ID) {
-		return &graph.Error{Code: graph.CodeInvalidInput, Field: graph.PropID, Msg: fmt.Sprintf("invalid id %q", n.ID)}
-	}
-	return graph.CheckProps(n.Props, func(k string, v any) error {
-		p, ok := spec.Prop(k)
-		if !ok || isReserved(k) {
-			return &graph.Error{Code: graph.CodeInvalidInput, Field: k, Msg: fmt.Sprintf("node %q: unknown property %q for kind %s", n.ID, k, n.Kind)}
-		}
-		if err := graph.CheckValue(p, graph.Normalize(v)); err != nil {
-			return &graph.Error{Code: graph.CodeInvalidInput, Field: k, Msg: fmt.Sprintf("node %q: %v", n.ID, err)}
-		}
-		return nil
-	})
-}
-
-// checkEdge is checkNode for edges.
-func checkEdge(e graph.Edge) error {
-	spec, ok := graph.LookupRel(e.Type)
-	if !ok {
-		return &graph.Error{Code: graph.CodeInvalidInput, Field: "type", Msg: fmt.Sprintf("unknown relation type %q", e.Type)}
-	}
-	if !graph.ValidID(e.From) || !graph.ValidID(e.To) {
-		return &graph.Error{Code: graph.CodeInvalidInput, Field: "from", Msg: fmt.Sprintf("edge %s: invalid id", e.Key())}
-	}
-	return graph.CheckProps(e.Props, func(k string, v any) error {
-		p, ok := spec.Prop(k)
-		if !ok || isReserved(k) {
-			return &graph.Error{Code: graph.CodeInvalidInput, Field: k, Msg: fmt.Sprintf("edge %s: unknown property %q", e.Key(), k)}
-		}
-		if err := graph.CheckValue(p, graph.Normalize(v)); err != nil {
-			return &graph.Error{Code: graph.CodeInvalidInput, Field: k, Msg: fmt.Sprintf("edge %s: %v", e.Key(), err)}
-		}
-		return nil
-	})
-}
-
-// isReserved reports whether k is a common or provenance property (those
-// live in Node/Edge fields, never in Props) or the hash property.
-func isReserved(k string) bool {
-	if k == hashProp {
-		return true
-	}
-	for _, list := range [][]graph.PropSpec{graph.CommonNodeProps, graph.ProvenanceProps} {
-		for _, p := range list {
-			if p.Name == k {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // storedProps is the property map written for a node: Flatten() with
 // canonical values, plus the content hash.
 func storedProps(tag string, m map[string]any) (map[string]any, string) {
@@ -348,9 +288,8 @@ func prepareNodes(nodes []graph.Node) ([]preparedProps, []string, error) {
 	ids := make([]string, 0, len(nodes))
 	seen := make(map[string]bool, len(nodes))
 	for i, n := range nodes {
-		if err := checkNode(n); err != nil {
-			return nil, nil, err
-		}
+		// The allowlist check (kind, properties, values) is ValidateNode's:
+		// labels and property keys reach a statement only after it passed.
 		if err := graph.ValidateNode(n); err != nil {
 			return nil, nil, fmt.Errorf("node %q: %w", n.ID, err)
 		}
@@ -502,9 +441,6 @@ func prepareEdges(edges []graph.Edge) ([]preparedProps, error) {
 func prepareEdgeProps(edges []graph.Edge) ([]preparedProps, error) {
 	prep := make([]preparedProps, len(edges))
 	for i, e := range edges {
-		if err := checkEdge(e); err != nil {
-			return nil, err
-		}
 		if err := graph.ValidateEdge(e); err != nil {
 			return nil, fmt.Errorf("edge %s: %w", e.Key(), err)
 		}
