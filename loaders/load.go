@@ -23,6 +23,15 @@ type statser interface {
 	Stats(ctx context.Context) (graph.Stats, error)
 }
 
+// loadPreparer is the optional part of a Writer that LoadDir calls, in
+// place of Stats, while its first pass runs: it returns the number of nodes
+// in the store and may get ready to write meanwhile (neo4jstore plans its
+// node statement: seconds on a just-started server, which would otherwise
+// wait idle for the validation and then plan before the first write).
+type loadPreparer interface {
+	PrepareLoad(ctx context.Context) (nodes int64, err error)
+}
+
 // DefaultBatchSize is the number of rows per write call (one transaction).
 const DefaultBatchSize = 5000
 

@@ -657,3 +657,51 @@ func TestLoadDirCreatesNewNodes(t *testing.T) {
 		check(t, rep, true, true)
 	})
 }
+
+// preparing is a memstore that also answers PrepareLoad (as neo4jstore
+// does), with a node count that may lie.
+type preparing struct {
+	*memstore.Store
+	calls int
+	lie   bool // answer 0 whatever the store holds
+}
+
+func (p *preparing) PrepareLoad(ctx context.Context) (int64, error) {
+	p.calls++
+	if p.lie {
+		return 0, nil
+	}
+	st, err := p.Store.Stats(ctx)
+	return st.Nodes, err
+}
+
+// TestLoadDirPrepares: LoadDir takes the store's node count from
+// PrepareLoad when the Writer has it, and trusts it: a count of 0 makes it
+// skip the store checks, so an edge to a node that only the store holds is
+// refused as missing.
+func TestLoadDirPrepares(t *testing.T) {
+	ctx := context.Background()
+	fsys := fstest.MapFS{
+		"x/dataset.yaml": {Data: []byte("name: extra\nsource: test\nedges:\n  - {file: coop.csv, type: COOPERATES_WITH}\n")},
+		"x/coop.csv":     {Data: []byte("from,to,kind\nent-aurora-mind,univ-tongji,joint R&D\n")},
+	}
+	for _, lie := range []bool{false, true} {
+		s := &preparing{Store: memstore.New(), lie: lie}
+		if _, err := loaders.Load(ctx, s.Store, bundled(t), loaders.Options{}); err != nil {
+			t.Fatal(err)
+		}
+		rep, err := loaders.LoadDir(ctx, s, fsys, "x", loaders.Options{})
+		if s.calls != 1 {
+			t.Errorf("lie=%v: PrepareLoad called %d times, want once", lie, s.calls)
+		}
+		if lie {
+			if graph.CodeOf(err) != graph.CodeNotFound {
+				t.Errorf("a count of 0: err = %v, want NOT_FOUND (the store checks skipped)", err)
+			}
+			continue
+		}
+		if err != nil || rep.Total.Created != 1 {
+			t.Errorf("the true count: %v %+v, want the edge created", err, rep)
+		}
+	}
+}

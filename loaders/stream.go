@@ -300,25 +300,33 @@ func (ix *indexSink) checkEdge(e graph.Edge, loc Location) error {
 	return nil
 }
 
-// storeStats is a Stats call running in the background (nil when the
-// Writer has no Stats); st and err are set when done is closed.
+// storeStats is a count of the store's nodes running in the background
+// (PrepareLoad, else Stats; nil when the Writer has neither); nodes and err
+// are set when done is closed.
 type storeStats = *statsCall
 
 type statsCall struct {
-	done chan struct{}
-	st   graph.Stats
-	err  error
+	done  chan struct{}
+	nodes int64
+	err   error
 }
 
 func startStats(ctx context.Context, w Writer) storeStats {
+	p, prep := w.(loadPreparer)
 	s, ok := w.(statser)
-	if !ok {
+	if !prep && !ok {
 		return nil
 	}
 	c := &statsCall{done: make(chan struct{})}
 	go func() {
 		defer close(c.done)
-		c.st, c.err = s.Stats(ctx)
+		if prep {
+			c.nodes, c.err = p.PrepareLoad(ctx)
+			return
+		}
+		var st graph.Stats
+		st, c.err = s.Stats(ctx)
+		c.nodes = st.Nodes
 	}()
 	return c
 }
@@ -348,9 +356,9 @@ func (ix *indexSink) checkStore(ctx context.Context, w Writer, stats storeStats,
 	if stats != nil {
 		<-stats.done
 		if stats.err != nil {
-			return fmt.Errorf("read store stats: %w", stats.err)
+			return fmt.Errorf("count the store's nodes: %w", stats.err)
 		}
-		if stats.st.Nodes == 0 {
+		if stats.nodes == 0 {
 			ix.storeEmpty = true
 			return rejectExternal(probe, map[string]graph.Kind{}, rep)
 		}

@@ -434,3 +434,29 @@ func profiledOperators(t *testing.T, s *Store, stmt string) string {
 	walk(sum.Profile())
 	return strings.Join(ops, "\n")
 }
+
+// TestPrepareLoad: the node count a loader gets before writing, on an empty
+// store and on one with the fixture; preparing writes nothing.
+func TestPrepareLoad(t *testing.T) {
+	env := storetest.Neo4j(t)
+	ctx := context.Background()
+	s, nodes, _ := openWriteTest(t, env)
+	n, err := s.PrepareLoad(ctx)
+	if err != nil || n != int64(len(nodes)) {
+		t.Fatalf("PrepareLoad with the fixture = %d, %v; want %d", n, err, len(nodes))
+	}
+	if err := s.Reset(ctx); err != nil {
+		t.Fatal(err)
+	}
+	rev, _ := s.Revision(ctx)
+	if n, err := s.PrepareLoad(ctx); err != nil || n != 0 {
+		t.Fatalf("PrepareLoad on an empty store = %d, %v; want 0", n, err)
+	}
+	st, err := s.Stats(ctx)
+	if err != nil || st.Nodes != 0 || st.Edges != 0 {
+		t.Fatalf("after PrepareLoad: %+v, %v; want an empty store", st, err)
+	}
+	if after, _ := s.Revision(ctx); after != rev {
+		t.Fatalf("PrepareLoad moved the revision from %d to %d", rev, after)
+	}
+}
