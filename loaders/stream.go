@@ -32,8 +32,9 @@ func LoadDir(ctx context.Context, w Writer, fsys fs.FS, dir string, opts Options
 	if err != nil {
 		return nil, err
 	}
-	// The store's counts are read while pass 1 runs (a cold server takes a
-	// second or so to plan its first query); checkStore waits for them.
+	// The store's node count is read while pass 1 runs (a cold server takes
+	// a while to plan its first queries, and PrepareLoad also plans the node
+	// statement then); checkStore waits for it.
 	stats := startStats(ctx, w)
 	// Pass 1: validate and index.
 	ix := &indexSink{nodes: map[string]seenNode{}, edges: map[uint64]seenEdge{}, ovf: map[graph.EdgeKey]seenEdge{}, seed: maphash.MakeSeed(), seed2: maphash.MakeSeed(),
@@ -332,7 +333,7 @@ func startStats(ctx context.Context, w Writer) storeStats {
 }
 
 // checkStore runs Load's store checks on the index (stats: the store's
-// counts, read during pass 1).
+// node count, read during pass 1).
 func (ix *indexSink) checkStore(ctx context.Context, w Writer, stats storeStats, batch int, rep *Report) error {
 	probe := &Dataset{Edges: ix.external, edgeLoc: ix.externalLoc}
 	ext := map[string]bool{}
