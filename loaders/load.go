@@ -23,13 +23,29 @@ type statser interface {
 	Stats(ctx context.Context) (graph.Stats, error)
 }
 
-// loadPreparer is the optional part of a Writer that LoadDir calls, in
-// place of Stats, while its first pass runs: it returns the number of nodes
+// loadPreparer is the optional part of a Writer that a load calls in place
+// of Stats (LoadDir while its first pass runs): it returns the number of nodes
 // in the store and may get ready to write meanwhile (neo4jstore plans its
 // node statement: seconds on a just-started server, which would otherwise
 // wait idle for the validation and then plan before the first write).
 type loadPreparer interface {
 	PrepareLoad(ctx context.Context) (nodes int64, err error)
+}
+
+// storeNodes is the number of nodes in the store, which decides whether
+// the store checks can be skipped: PrepareLoad's count if the Writer has it
+// (Neo4j: a count-store lookup), else Stats'. known is false when the
+// Writer has neither.
+func storeNodes(ctx context.Context, w Writer) (n int64, known bool, err error) {
+	if p, ok := w.(loadPreparer); ok {
+		n, err = p.PrepareLoad(ctx)
+		return n, true, err
+	}
+	if s, ok := w.(statser); ok {
+		st, err := s.Stats(ctx)
+		return st.Nodes, true, err
+	}
+	return 0, false, nil
 }
 
 // DefaultBatchSize is the number of rows per write call (one transaction).
@@ -245,17 +261,15 @@ func groupEdges(ds *Dataset) []group {
 // checkAgainstStore does the checks that need the store: external endpoints
 // exist with allowed kinds, and dataset ids are not taken by another kind.
 func checkAgainstStore(ctx context.Context, w Writer, ds *Dataset, batch int, rep *Report) error {
-	if s, ok := w.(statser); ok {
-		st, err := s.Stats(ctx)
-		if err != nil {
-			return fmt.Errorf("read store stats: %w", err)
+	n, known, err := storeNodes(ctx, w)
+	if err != nil {
+		return fmt.Errorf("count the store's nodes: %w", err)
+	}
+	if known && n == 0 {
+		if len(ds.External) == 0 {
+			return nil // an empty store: nothing can clash
 		}
-		if st.Nodes == 0 {
-			if len(ds.External) == 0 {
-				return nil // an empty store: nothing can clash
-			}
-			return rejectExternal(ds, map[string]graph.Kind{}, rep)
-		}
+		return rejectExternal(ds, map[string]graph.Kind{}, rep)
 	}
 	var c collector
 	// Ids of the dataset taken by a node of another kind.

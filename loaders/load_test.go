@@ -675,33 +675,45 @@ func (p *preparing) PrepareLoad(ctx context.Context) (int64, error) {
 	return st.Nodes, err
 }
 
-// TestLoadDirPrepares: LoadDir takes the store's node count from
-// PrepareLoad when the Writer has it, and trusts it: a count of 0 makes it
+// TestLoadPrepares: LoadDir and Load take the store's node count from
+// PrepareLoad when the Writer has it, and trust it: a count of 0 makes them
 // skip the store checks, so an edge to a node that only the store holds is
 // refused as missing.
-func TestLoadDirPrepares(t *testing.T) {
+func TestLoadPrepares(t *testing.T) {
 	ctx := context.Background()
 	fsys := fstest.MapFS{
 		"x/dataset.yaml": {Data: []byte("name: extra\nsource: test\nedges:\n  - {file: coop.csv, type: COOPERATES_WITH}\n")},
 		"x/coop.csv":     {Data: []byte("from,to,kind\nent-aurora-mind,univ-tongji,joint R&D\n")},
 	}
-	for _, lie := range []bool{false, true} {
-		s := &preparing{Store: memstore.New(), lie: lie}
-		if _, err := loaders.Load(ctx, s.Store, bundled(t), loaders.Options{}); err != nil {
-			t.Fatal(err)
-		}
-		rep, err := loaders.LoadDir(ctx, s, fsys, "x", loaders.Options{})
-		if s.calls != 1 {
-			t.Errorf("lie=%v: PrepareLoad called %d times, want once", lie, s.calls)
-		}
-		if lie {
-			if graph.CodeOf(err) != graph.CodeNotFound {
-				t.Errorf("a count of 0: err = %v, want NOT_FOUND (the store checks skipped)", err)
+	ds, err := loaders.ReadDataset(fsys, "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	loads := map[string]func(w loaders.Writer) (*loaders.Report, error){
+		"LoadDir": func(w loaders.Writer) (*loaders.Report, error) {
+			return loaders.LoadDir(ctx, w, fsys, "x", loaders.Options{})
+		},
+		"Load": func(w loaders.Writer) (*loaders.Report, error) { return loaders.Load(ctx, w, ds, loaders.Options{}) },
+	}
+	for name, load := range loads {
+		for _, lie := range []bool{false, true} {
+			s := &preparing{Store: memstore.New(), lie: lie}
+			if _, err := loaders.Load(ctx, s.Store, bundled(t), loaders.Options{}); err != nil {
+				t.Fatal(err)
 			}
-			continue
-		}
-		if err != nil || rep.Total.Created != 1 {
-			t.Errorf("the true count: %v %+v, want the edge created", err, rep)
+			rep, err := load(s)
+			if s.calls != 1 {
+				t.Errorf("%s, lie=%v: PrepareLoad called %d times, want once", name, lie, s.calls)
+			}
+			if lie {
+				if graph.CodeOf(err) != graph.CodeNotFound {
+					t.Errorf("%s, a count of 0: err = %v, want NOT_FOUND (the store checks skipped)", name, err)
+				}
+				continue
+			}
+			if err != nil || rep.Total.Created != 1 {
+				t.Errorf("%s, the true count: %v %+v, want the edge created", name, err, rep)
+			}
 		}
 	}
 }

@@ -35,7 +35,7 @@ func LoadDir(ctx context.Context, w Writer, fsys fs.FS, dir string, opts Options
 	// The store's node count is read while pass 1 runs (a cold server takes
 	// a while to plan its first queries, and PrepareLoad also plans the node
 	// statement then); checkStore waits for it.
-	stats := startStats(ctx, w)
+	stats := startNodeCount(ctx, w)
 	// Pass 1: validate and index.
 	ix := &indexSink{nodes: map[string]seenNode{}, edges: map[uint64]seenEdge{}, ovf: map[graph.EdgeKey]seenEdge{}, seed: maphash.MakeSeed(), seed2: maphash.MakeSeed(),
 		nodeRows: map[string]int{}, edgeRows: map[string]int{}}
@@ -301,40 +301,27 @@ func (ix *indexSink) checkEdge(e graph.Edge, loc Location) error {
 	return nil
 }
 
-// storeStats is a count of the store's nodes running in the background
-// (PrepareLoad, else Stats; nil when the Writer has neither); nodes and err
+// nodeCount is storeNodes running in the background; n, known and err
 // are set when done is closed.
-type storeStats = *statsCall
-
-type statsCall struct {
+type nodeCount struct {
 	done  chan struct{}
-	nodes int64
+	n     int64
+	known bool
 	err   error
 }
 
-func startStats(ctx context.Context, w Writer) storeStats {
-	p, prep := w.(loadPreparer)
-	s, ok := w.(statser)
-	if !prep && !ok {
-		return nil
-	}
-	c := &statsCall{done: make(chan struct{})}
+func startNodeCount(ctx context.Context, w Writer) *nodeCount {
+	c := &nodeCount{done: make(chan struct{})}
 	go func() {
 		defer close(c.done)
-		if prep {
-			c.nodes, c.err = p.PrepareLoad(ctx)
-			return
-		}
-		var st graph.Stats
-		st, c.err = s.Stats(ctx)
-		c.nodes = st.Nodes
+		c.n, c.known, c.err = storeNodes(ctx, w)
 	}()
 	return c
 }
 
 // checkStore runs Load's store checks on the index (stats: the store's
 // node count, read during pass 1).
-func (ix *indexSink) checkStore(ctx context.Context, w Writer, stats storeStats, batch int, rep *Report) error {
+func (ix *indexSink) checkStore(ctx context.Context, w Writer, stats *nodeCount, batch int, rep *Report) error {
 	probe := &Dataset{Edges: ix.external, edgeLoc: ix.externalLoc}
 	ext := map[string]bool{}
 	for _, e := range ix.external {
@@ -354,15 +341,13 @@ func (ix *indexSink) checkStore(ctx context.Context, w Writer, stats storeStats,
 			}
 		}
 	}
-	if stats != nil {
-		<-stats.done
-		if stats.err != nil {
-			return fmt.Errorf("count the store's nodes: %w", stats.err)
-		}
-		if stats.nodes == 0 {
-			ix.storeEmpty = true
-			return rejectExternal(probe, map[string]graph.Kind{}, rep)
-		}
+	<-stats.done
+	if stats.err != nil {
+		return fmt.Errorf("count the store's nodes: %w", stats.err)
+	}
+	if stats.known && stats.n == 0 {
+		ix.storeEmpty = true
+		return rejectExternal(probe, map[string]graph.Kind{}, rep)
 	}
 	var c collector
 	ids := make([]string, 0, batch)
