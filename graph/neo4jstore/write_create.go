@@ -151,10 +151,10 @@ func createEdgeStatement(t graph.RelType, byRef bool) (string, error) {
 	return fmt.Sprintf(createEdgesCypher, rel, a, b), nil
 }
 
-// PrepareLoad is what a loader asks while it validates its files, before
-// it writes anything: the number of :Node nodes (a count-store lookup,
-// where Stats is a statement of 39 parts that a just-started server takes
-// seconds to plan), and, when that is 0, the plan of the statement
+// PrepareLoad is what a loader asks before it writes anything (LoadDir
+// while it validates its files): the number of :Node nodes (a count-store
+// lookup, where Stats is a statement of 39 parts that a just-started server
+// takes seconds to plan), and, when that is 0, the plan of the statement
 // CreateNodes runs (EXPLAIN: planned and cached, nothing executed), so that
 // a cold server plans it while the loader validates instead of before the
 // first write. A failure to plan is left to that first write to report.
