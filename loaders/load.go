@@ -74,6 +74,16 @@ type Options struct {
 	// (sched.go). With 1 worker, what a failure leaves committed is a
 	// prefix of the files.
 	Workers int
+	// Pace lets LoadDir with 2+ Workers write one batch at a time while the
+	// Writer reports its server busy compiling code (compileClock: a
+	// just-started Neo4j, whose JIT compilers then take about one core for
+	// a whole 100k load), and Workers batches again once it is not. Into
+	// such a server a second writer costs more CPU than it gains (one
+	// writer loaded 100k in 0.94 of two writers' time there, while into a
+	// running server two took 0.67-0.87 of one's: bench/README.md, the
+	// sections of 2026-11-29 23:37 and 19:28 UTC). chainkg load sets it
+	// unless --workers is given.
+	Pace bool
 }
 
 // DefaultWorkers is the default Options.Workers. On the 2-core development
@@ -95,6 +105,9 @@ type Report struct {
 	Skipped int `json:"skipped,omitempty"`
 	// Seconds is the whole load, checks and migrations included.
 	Seconds float64 `json:"seconds"`
+	// PacedSeconds is how long Options.Pace held the load to one writer
+	// because the server was compiling.
+	PacedSeconds float64 `json:"pacedSeconds,omitempty"`
 }
 
 // KindReport is one row of the report.

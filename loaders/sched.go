@@ -45,13 +45,16 @@ type job struct {
 
 // sched queues jobs for the writers.
 type sched struct {
-	mu      sync.Mutex
-	cond    *sync.Cond
-	queue   []*job
-	busy    map[unit]bool
-	limit   int // queued jobs before submit waits
-	closed  bool
-	stopCtx func() bool
+	mu     sync.Mutex
+	cond   *sync.Cond
+	queue  []*job
+	busy   map[unit]bool
+	limit  int // queued jobs before submit waits
+	closed bool
+	// active caps the jobs running at once (0: no cap beyond the
+	// writers); setActive changes it while the load runs (pace).
+	active, running int
+	stopCtx         func() bool
 }
 
 func newSched(ctx context.Context, limit int) *sched {
@@ -83,17 +86,22 @@ func (s *sched) submit(ctx context.Context, j *job) error {
 }
 
 // take returns the oldest queued job none of whose units is busy, marking
-// them busy; nil once the scheduler is closed and empty.
+// them busy, once fewer than active jobs run; nil once the scheduler is
+// closed and empty.
 func (s *sched) take() *job {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for {
 		for i, j := range s.queue {
+			if s.active > 0 && s.running >= s.active {
+				break // held to fewer jobs at once (pace)
+			}
 			if !slices.ContainsFunc(j.units, func(u unit) bool { return s.busy[u] }) {
 				s.queue = slices.Delete(s.queue, i, i+1)
 				for _, u := range j.units {
 					s.busy[u] = true
 				}
+				s.running++
 				s.cond.Broadcast() // room in the queue
 				return j
 			}
@@ -112,6 +120,16 @@ func (s *sched) done(j *job) {
 	for _, u := range j.units {
 		delete(s.busy, u)
 	}
+	s.running--
+	s.cond.Broadcast()
+}
+
+// setActive caps the jobs running at once at n (0: no cap); a job already
+// running finishes.
+func (s *sched) setActive(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.active = n
 	s.cond.Broadcast()
 }
 

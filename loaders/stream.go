@@ -426,6 +426,8 @@ type emitSink struct {
 	workers sync.WaitGroup
 	writers int // Options.Workers or its default
 	parts   int // lockParts
+	// pace's goroutine (Options.Pace): closed to stop it, closed by it.
+	paceStop, paceDone chan struct{}
 
 	// Edge batches being filled (put): one per bucket of the current
 	// relation type, in the order they were opened.
@@ -461,6 +463,10 @@ func (em *emitSink) start() {
 	// A few batches beyond the running ones, so that a writer finds one
 	// whose endpoints are free.
 	em.sched = newSched(em.ctx, 2*n)
+	if c, ok := em.w.(compileClock); ok && em.opts.Pace && n > 1 {
+		em.paceStop, em.paceDone = make(chan struct{}), make(chan struct{})
+		go em.pace(c, paceEvery)
+	}
 	for range n {
 		em.workers.Add(1)
 		go func() {
@@ -509,9 +515,78 @@ func (em *emitSink) barrier() error {
 // stop waits for the writers to finish and end.
 func (em *emitSink) stop() error {
 	err := em.barrier()
+	if em.paceStop != nil {
+		close(em.paceStop)
+		<-em.paceDone
+	}
 	em.sched.close()
 	em.workers.Wait()
 	return err
+}
+
+// compileClock is the optional part of a Writer that reports how long its
+// server has spent compiling code so far (neo4jstore: the JVM's JIT
+// compilers, summed over its compiler threads), for Options.Pace.
+type compileClock interface {
+	CompileMillis(ctx context.Context) (int64, error)
+}
+
+// Options.Pace: how often pace reads the compile clock, and the share of
+// a core the server's compilers must take to hold the load to one writer
+// (paceBusy) or must fall under to release it (paceIdle). A just-started
+// Neo4j compiled at 0.8-1.3 cores throughout a 100k load, a running one
+// near 0 (bench/README.md, 2026-11-29 23:37 UTC section).
+const (
+	paceBusy = 0.5
+	paceIdle = 0.25
+)
+
+var paceEvery = time.Second // a variable for the tests
+
+// pace holds the writers to one batch at a time while the server's
+// compilers are busy (Options.Pace), until stop. It gives up, leaving the
+// writers as they were configured, when the clock cannot be read.
+func (em *emitSink) pace(c compileClock, every time.Duration) {
+	defer close(em.paceDone)
+	last, err := c.CompileMillis(em.ctx)
+	if err != nil {
+		return
+	}
+	lastAt, held := time.Now(), false
+	var heldSince time.Time
+	release := func(now time.Time) {
+		em.sched.setActive(0)
+		if held {
+			em.mu.Lock()
+			em.rep.PacedSeconds += now.Sub(heldSince).Seconds()
+			em.mu.Unlock()
+		}
+		held = false
+	}
+	defer func() { release(time.Now()) }()
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-em.paceStop:
+			return
+		case <-t.C:
+		}
+		ms, err := c.CompileMillis(em.ctx)
+		if err != nil {
+			return
+		}
+		now := time.Now()
+		busy := float64(ms-last) / float64(now.Sub(lastAt).Milliseconds()+1)
+		last, lastAt = ms, now
+		switch {
+		case !held && busy >= paceBusy:
+			em.sched.setActive(1)
+			held, heldSince = true, now
+		case held && busy < paceIdle:
+			release(now)
+		}
+	}
 }
 
 func (em *emitSink) writeErr() error {

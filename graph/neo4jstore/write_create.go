@@ -173,3 +173,23 @@ func (s *Store) PrepareLoad(ctx context.Context) (int64, error) {
 	}
 	return n, nil
 }
+
+// CompileMillis is how long the server's JVM has spent compiling code so
+// far (the JIT compilers' TotalCompilationTime, summed over their
+// threads), read with dbms.queryJmx. A loader watches it to tell a
+// just-started server, whose compilers take about a core while it loads,
+// from a running one (loaders.Options.Pace).
+func (s *Store) CompileMillis(ctx context.Context) (int64, error) {
+	recs, err := s.query(ctx, "neo4j: compile time", "CALL dbms.queryJmx('java.lang:type=Compilation') YIELD attributes RETURN attributes.TotalCompilationTime.value AS ms", nil)
+	if err != nil {
+		return 0, err
+	}
+	if len(recs) != 1 {
+		return 0, graph.Errorf(graph.CodeInternal, "neo4j: compile time: %d records", len(recs))
+	}
+	ms, ok := recs[0].Values[0].(int64)
+	if !ok {
+		return 0, graph.Errorf(graph.CodeInternal, "neo4j: compile time: %T", recs[0].Values[0])
+	}
+	return ms, nil
+}

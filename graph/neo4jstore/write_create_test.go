@@ -460,3 +460,33 @@ func TestPrepareLoad(t *testing.T) {
 		t.Fatalf("PrepareLoad moved the revision from %d to %d", rev, after)
 	}
 }
+
+// TestCompileMillis: the server's JIT compile time is read (the JVM has
+// compiled code by the time it answers Bolt) and never goes back while the
+// server runs statements.
+func TestCompileMillis(t *testing.T) {
+	env := storetest.Neo4j(t)
+	ctx := context.Background()
+	s, _, _ := openWriteTest(t, env)
+	first, err := s.CompileMillis(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first <= 0 {
+		t.Fatalf("CompileMillis = %d, want > 0", first)
+	}
+	last := first
+	for i := range 10 {
+		if _, err := s.query(ctx, "test", fmt.Sprintf("UNWIND range(1, 2000) AS x RETURN sum(x * %d + size(toString(x))) AS s", i), nil); err != nil {
+			t.Fatal(err)
+		}
+		ms, err := s.CompileMillis(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ms < last {
+			t.Fatalf("CompileMillis went back from %d to %d", last, ms)
+		}
+		last = ms
+	}
+}
