@@ -81,7 +81,7 @@ func runLoad(ctx context.Context, args []string, getenv env, stdout, stderr io.W
 	dryRun := fs.Bool("dry-run", false, "validate everything (also against the store) and write nothing")
 	asJSON := fs.Bool("json", false, "print the report as JSON on stdout")
 	batch := fs.Int("batch", loaders.DefaultBatchSize, "rows per write transaction")
-	workers := fs.Int("workers", loaders.DefaultWorkers, "batches written at once, each its own transaction (edge batches written at once never share an endpoint; 1 keeps what a failure leaves committed a prefix of the files)")
+	workers := fs.Int("workers", loaders.DefaultWorkers, "batches written at once, each its own transaction (edge batches written at once never share an endpoint; 1 keeps what a failure leaves committed a prefix of the files); when not given, a Neo4j server still compiling its code (just started) gets one batch at a time until its compilers settle")
 	cpuProfile := fs.String("cpuprofile", "", "write a Go CPU profile of the load to this file (go tool pprof)")
 	var mappings stringList
 	fs.Var(&mappings, "mapping", "a mapping file for a foreign CSV/JSONL import (repeatable)")
@@ -163,7 +163,7 @@ func runLoad(ctx context.Context, args []string, getenv env, stdout, stderr io.W
 		defer tuneGC(getenv)()
 	}
 
-	opts := loaders.Options{BatchSize: *batch, DryRun: *dryRun, Workers: *workers}
+	opts := loaders.Options{BatchSize: *batch, DryRun: *dryRun, Workers: *workers, Pace: !flagSet(fs, "workers")}
 	var prog *progress
 	if isTerminal(stderr) && !*asJSON {
 		prog = &progress{w: stderr}
@@ -286,6 +286,9 @@ func printReport(w io.Writer, rep *loaders.Report, uri string) {
 	if rep.Skipped > 0 {
 		fmt.Fprintf(w, "%d rows skipped as the mapping says\n", rep.Skipped)
 	}
+	if rep.PacedSeconds > 0 {
+		fmt.Fprintf(w, "one batch at a time for %.1fs: the server was busy compiling its code (just started); --workers N fixes the number\n", rep.PacedSeconds)
+	}
 	if !rep.DryRun && !rep.Changed() {
 		fmt.Fprintln(w, "nothing changed")
 	}
@@ -345,4 +348,15 @@ func (p *progress) clear() {
 	if p.drawn {
 		fmt.Fprint(p.w, "\r\033[K")
 	}
+}
+
+// flagSet reports whether the command line gave flag name.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == name {
+			set = true
+		}
+	})
+	return set
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -100,6 +101,31 @@ func TestGenCommand(t *testing.T) {
 		var ue usageError
 		if _, _, err := runCmd(t, args...); !errors.As(err, &ue) {
 			t.Errorf("%v: err = %v, want a usage error", args, err)
+		}
+	}
+}
+
+// TestFlagSet: chainkg load paces its writers (loaders.Options.Pace) only
+// when --workers is not on the command line, even when it is given the
+// default value.
+func TestFlagSet(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want bool
+	}{
+		{nil, false},
+		{[]string{"--batch", "10"}, false},
+		{[]string{"--workers", "2"}, true},
+		{[]string{"-workers=1"}, true},
+	} {
+		fs := flag.NewFlagSet("load", flag.ContinueOnError)
+		fs.Int("workers", 2, "")
+		fs.Int("batch", 5000, "")
+		if err := fs.Parse(c.args); err != nil {
+			t.Fatal(err)
+		}
+		if got := flagSet(fs, "workers"); got != c.want {
+			t.Errorf("flagSet(%q, workers) = %v, want %v", c.args, got, c.want)
 		}
 	}
 }
