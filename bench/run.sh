@@ -140,7 +140,13 @@ if ((WARM)); then
 	done
 fi
 for ((run = 1; run <= RUNS; run++)); do
-	for method in "${METHODS[@]}"; do
+	# Run r starts with the r-th method (cyclically), so that no method
+	# always loads first, or always right after the same other one.
+	order=()
+	for ((i = 0; i < ${#METHODS[@]}; i++)); do
+		order+=("${METHODS[(run - 1 + i) % ${#METHODS[@]}]}")
+	done
+	for method in "${order[@]}"; do
 		if ((WARM)); then
 			log "run $run: $method: emptying the graph (loadcsv -wipe)"
 			"$BIN/loadcsv" -wipe
