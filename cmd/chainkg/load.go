@@ -287,7 +287,7 @@ func printReport(w io.Writer, rep *loaders.Report, uri string) {
 		fmt.Fprintf(w, "%d rows skipped as the mapping says\n", rep.Skipped)
 	}
 	if rep.PacedSeconds > 0 {
-		fmt.Fprintf(w, "one batch at a time for %.1fs: the server was busy compiling its code (just started); --workers N fixes the number\n", rep.PacedSeconds)
+		fmt.Fprintf(w, "one batch at a time for %.1fs, while the server's JIT compilers were busy (as after a start); --workers N fixes the number\n", rep.PacedSeconds)
 	}
 	if !rep.DryRun && !rep.Changed() {
 		fmt.Fprintln(w, "nothing changed")
