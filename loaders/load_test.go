@@ -170,12 +170,18 @@ func TestFailureMidLoadConverges(t *testing.T) {
 	}
 }
 
-func TestExternalEndpoints(t *testing.T) {
-	ctx := context.Background()
-	fsys := fstest.MapFS{
+// externalEdgeFS is a dataset "x" of one edge whose endpoints are both
+// outside it (nodes of the bundled Yangpu dataset).
+func externalEdgeFS() fstest.MapFS {
+	return fstest.MapFS{
 		"x/dataset.yaml": {Data: []byte("name: extra\nsource: test\nedges:\n  - {file: coop.csv, type: COOPERATES_WITH}\n")},
 		"x/coop.csv":     {Data: []byte("from,to,kind\nent-aurora-mind,univ-tongji,joint R&D\n")},
 	}
+}
+
+func TestExternalEndpoints(t *testing.T) {
+	ctx := context.Background()
+	fsys := externalEdgeFS()
 	ds, err := loaders.ReadDataset(fsys, "x")
 	if err != nil {
 		t.Fatal(err)
@@ -226,10 +232,7 @@ func TestExternalEndpoints(t *testing.T) {
 
 func TestMerge(t *testing.T) {
 	a := bundled(t)
-	fsys := fstest.MapFS{
-		"x/dataset.yaml": {Data: []byte("name: extra\nsource: test\nedges:\n  - {file: coop.csv, type: COOPERATES_WITH}\n")},
-		"x/coop.csv":     {Data: []byte("from,to,kind\nent-aurora-mind,univ-tongji,joint R&D\n")},
-	}
+	fsys := externalEdgeFS()
 	b, err := loaders.ReadDataset(fsys, "x")
 	if err != nil {
 		t.Fatal(err)
@@ -681,10 +684,7 @@ func (p *preparing) PrepareLoad(ctx context.Context) (int64, error) {
 // refused as missing.
 func TestLoadPrepares(t *testing.T) {
 	ctx := context.Background()
-	fsys := fstest.MapFS{
-		"x/dataset.yaml": {Data: []byte("name: extra\nsource: test\nedges:\n  - {file: coop.csv, type: COOPERATES_WITH}\n")},
-		"x/coop.csv":     {Data: []byte("from,to,kind\nent-aurora-mind,univ-tongji,joint R&D\n")},
-	}
+	fsys := externalEdgeFS()
 	ds, err := loaders.ReadDataset(fsys, "x")
 	if err != nil {
 		t.Fatal(err)
