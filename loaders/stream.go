@@ -465,7 +465,7 @@ func (em *emitSink) start() {
 	em.sched = newSched(em.ctx, 2*n)
 	if c, ok := em.w.(compileClock); ok && em.opts.Pace && n > 1 {
 		em.paceStop, em.paceDone = make(chan struct{}), make(chan struct{})
-		go em.pace(c, paceEvery)
+		go em.pace(c)
 	}
 	for range n {
 		em.workers.Add(1)
@@ -546,7 +546,7 @@ var paceEvery = time.Second // a variable for the tests
 // pace holds the writers to one batch at a time while the server's
 // compilers are busy (Options.Pace), until stop. It gives up, leaving the
 // writers as they were configured, when the clock cannot be read.
-func (em *emitSink) pace(c compileClock, every time.Duration) {
+func (em *emitSink) pace(c compileClock) {
 	defer close(em.paceDone)
 	last, err := c.CompileMillis(em.ctx)
 	if err != nil {
@@ -564,7 +564,7 @@ func (em *emitSink) pace(c compileClock, every time.Duration) {
 		held = false
 	}
 	defer func() { release(time.Now()) }()
-	t := time.NewTicker(every)
+	t := time.NewTicker(paceEvery)
 	defer t.Stop()
 	for {
 		select {
